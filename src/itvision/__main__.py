@@ -1,0 +1,3 @@
+from itvision.cli import app
+
+app(prog_name="itvision")

@@ -1,0 +1,2 @@
+"""Analytics engine (`analytics-engine`): sessions, tracked events, conversions, KPIs.
+Its public contract is `events`."""

@@ -1,0 +1,2 @@
+"""Catalog engine (`catalog-engine`): products, variants, categories.
+Its public contract is `events`."""

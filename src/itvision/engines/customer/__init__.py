@@ -1,0 +1,2 @@
+"""Customer engine (`customer-engine`): customer profiles and segmentation (CRM).
+Its public contract is `events`."""

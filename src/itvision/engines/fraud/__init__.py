@@ -1,0 +1,2 @@
+"""Fraud engine (`fraud-engine`): anomaly detection and order risk scoring.
+Its public contract is `events`."""

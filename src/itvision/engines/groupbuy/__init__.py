@@ -1,0 +1,2 @@
+"""Group-buy engine (`group-buy-engine`): pooled orders unlocking price tiers.
+Its public contract is `events`."""

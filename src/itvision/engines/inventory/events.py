@@ -1,0 +1,87 @@
+"""Events of the inventory engine: stock movements, low-stock and out-of-stock alerts, reorders.
+
+Quantities are per SKU and warehouse; `quantity_available` is on hand minus reserved.
+"""
+
+from typing import Literal
+
+from pydantic import Field
+
+from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
+from itvision.platform.topics import Topic
+
+OWNER = "inventory-engine"
+
+
+class StockUpdated(Payload):
+    sku: str
+    product_id: str
+    warehouse_id: str
+    quantity_on_hand: int = Field(ge=0)
+    quantity_reserved: int = Field(ge=0)
+    quantity_available: int = Field(ge=0)
+    delta: int = Field(description="Change of quantity on hand; negative when stock left")
+    reason: Literal["receipt", "sale", "reservation", "release", "return", "adjustment", "transfer"]
+    order_id: str | None = None
+    updated_at: UtcDatetime
+
+
+class StockLow(Payload):
+    sku: str
+    product_id: str
+    warehouse_id: str
+    quantity_available: int = Field(ge=0)
+    threshold: int = Field(ge=0)
+    detected_at: UtcDatetime
+
+
+class StockDepleted(Payload):
+    sku: str
+    product_id: str
+    warehouse_id: str
+    quantity_reserved: int = Field(default=0, ge=0)
+    depleted_at: UtcDatetime
+
+
+class ReorderSuggested(Payload):
+    sku: str
+    product_id: str
+    warehouse_id: str
+    quantity_available: int = Field(ge=0)
+    suggested_quantity: int = Field(gt=0)
+    supplier_id: str | None = None
+    estimated_cost: Amount | None = None
+    currency: Currency = "XOF"
+    suggested_at: UtcDatetime
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "inventory.stock.updated",
+        StockUpdated,
+        OWNER,
+        "A SKU's stock level changed (Stock mis à jour)",
+        key="sku",
+    ),
+    Topic(
+        "inventory.stock.low",
+        StockLow,
+        OWNER,
+        "A SKU's available stock fell to its alert threshold (Stock bas)",
+        key="sku",
+    ),
+    Topic(
+        "inventory.stock.depleted",
+        StockDepleted,
+        OWNER,
+        "A SKU ran out of available stock (Rupture de stock)",
+        key="sku",
+    ),
+    Topic(
+        "inventory.reorder.suggested",
+        ReorderSuggested,
+        OWNER,
+        "A replenishment order is suggested for a SKU (Réapprovisionnement suggéré)",
+        key="sku",
+    ),
+)

@@ -1,0 +1,1 @@
+"""Loyalty engine (`loyalty-engine`): points, tiers, rewards. Its public contract is `events`."""

@@ -1,0 +1,99 @@
+"""Events of the loyalty engine: points earned and spent, tier changes, unlocked rewards."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
+from itvision.platform.topics import Topic
+
+OWNER = "loyalty-engine"
+
+Tier = Literal["bronze", "silver", "gold", "platinum"]
+
+
+class PointsEarned(Payload):
+    customer_id: str
+    points: int = Field(gt=0)
+    balance: int = Field(ge=0, description="Points balance after this credit")
+    source: Literal["order", "review", "referral", "signup", "birthday", "group_buy", "adjustment"]
+    order_id: str | None = None
+    expires_at: UtcDatetime | None = None
+    earned_at: UtcDatetime
+
+
+class PointsRedeemed(Payload):
+    customer_id: str
+    points: int = Field(gt=0)
+    balance: int = Field(ge=0, description="Points balance after this debit")
+    value: Amount = Field(description="What the points were worth")
+    currency: Currency = "XOF"
+    order_id: str | None = None
+    reward_id: str | None = None
+    redeemed_at: UtcDatetime
+
+
+class TierUpgraded(Payload):
+    customer_id: str
+    previous_tier: Tier
+    tier: Tier
+    qualifying_points: int = Field(ge=0)
+    upgraded_at: UtcDatetime
+
+
+class TierDowngraded(Payload):
+    customer_id: str
+    previous_tier: Tier
+    tier: Tier
+    qualifying_points: int = Field(ge=0)
+    downgraded_at: UtcDatetime
+
+
+class RewardUnlocked(Payload):
+    customer_id: str
+    reward_id: str
+    kind: Literal["discount", "free_shipping", "voucher", "gift"]
+    value: Amount | None = None
+    currency: Currency = "XOF"
+    code: str | None = None
+    expires_at: UtcDatetime | None = None
+    unlocked_at: UtcDatetime
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "loyalty.points.earned",
+        PointsEarned,
+        OWNER,
+        "A customer earned loyalty points (Points gagnés)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.points.redeemed",
+        PointsRedeemed,
+        OWNER,
+        "A customer spent loyalty points (Points utilisés)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.tier.upgraded",
+        TierUpgraded,
+        OWNER,
+        "A customer moved up a loyalty tier (Niveau augmenté)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.tier.downgraded",
+        TierDowngraded,
+        OWNER,
+        "A customer moved down a loyalty tier (Niveau diminué)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.reward.unlocked",
+        RewardUnlocked,
+        OWNER,
+        "A customer unlocked a reward (Récompense débloquée)",
+        key="customer_id",
+    ),
+)

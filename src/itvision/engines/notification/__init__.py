@@ -1,0 +1,2 @@
+"""Notification engine (`notification-engine`): email, SMS, push and WhatsApp messages.
+Its public contract is `events`."""

@@ -1,0 +1,80 @@
+"""Events of the notification engine: a message was handed to its provider on one channel.
+
+Every message names the template it was rendered from and its language, so analytics and CRM
+can follow what each customer was told.
+"""
+
+from typing import Literal
+
+from pydantic import Field
+
+from itvision.platform.events import Payload, UtcDatetime
+from itvision.platform.topics import Topic
+
+OWNER = "notification-engine"
+
+PHONE = r"^\+[1-9][0-9]{6,14}$"
+
+
+class NotificationSent(Payload):
+    notification_id: str
+    customer_id: str | None = None
+    template: str = Field(description="e.g. 'order_confirmed'")
+    locale: Literal["fr", "en"] = "fr"
+    provider: str
+    provider_message_id: str | None = None
+    cause_event_id: str | None = Field(
+        default=None, description="The event that triggered the message"
+    )
+    sent_at: UtcDatetime
+
+
+class EmailSent(NotificationSent):
+    to_address: str
+    subject: str
+
+
+class SmsSent(NotificationSent):
+    to_phone: str = Field(pattern=PHONE, description="E.164, e.g. +221771234567")
+    segments: int = Field(default=1, ge=1)
+
+
+class PushSent(NotificationSent):
+    device_id: str
+    title: str
+
+
+class WhatsappSent(NotificationSent):
+    to_phone: str = Field(pattern=PHONE, description="E.164, e.g. +2250701234567")
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "notification.email.sent",
+        EmailSent,
+        OWNER,
+        "An email was sent (Email envoyé)",
+        key="notification_id",
+    ),
+    Topic(
+        "notification.sms.sent",
+        SmsSent,
+        OWNER,
+        "An SMS was sent (SMS envoyé)",
+        key="notification_id",
+    ),
+    Topic(
+        "notification.push.sent",
+        PushSent,
+        OWNER,
+        "A push notification was sent (Push notification envoyée)",
+        key="notification_id",
+    ),
+    Topic(
+        "notification.whatsapp.sent",
+        WhatsappSent,
+        OWNER,
+        "A WhatsApp message was sent (WhatsApp envoyé)",
+        key="notification_id",
+    ),
+)

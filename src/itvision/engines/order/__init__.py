@@ -1,0 +1,1 @@
+"""Order engine (`order-engine`): carts and the order lifecycle. Its public contract is `events`."""

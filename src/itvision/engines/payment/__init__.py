@@ -1,0 +1,2 @@
+"""Payment engine (`payment-engine`): mobile-money (Orange Money, Wave), card and cash payments,
+refunds. Its public contract is `events`."""

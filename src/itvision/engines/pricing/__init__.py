@@ -1,0 +1,1 @@
+"""Pricing engine (`pricing-engine`): prices, margins, tiers. Its public contract is `events`."""

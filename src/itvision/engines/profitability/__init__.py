@@ -1,0 +1,2 @@
+"""Profitability engine (`profitability-engine`): margins, costs, P&L per product.
+Its public contract is `events`."""

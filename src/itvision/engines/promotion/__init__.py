@@ -1,0 +1,2 @@
+"""Promotion engine (`promotion-engine`): promo codes, sales campaigns, bundles.
+Its public contract is `events`."""

@@ -1,0 +1,2 @@
+"""Recommendation engine (`recommendation-engine`): similar products, cross-sell, upsell.
+Its public contract is `events`."""

@@ -1,0 +1,2 @@
+"""Review engine (`review-engine`): ratings, comments and their moderation.
+Its public contract is `events`."""

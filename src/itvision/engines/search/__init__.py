@@ -1,0 +1,2 @@
+"""Search engine (`search-engine`): full-text search, filters, facets and the search index.
+Its public contract is `events`."""

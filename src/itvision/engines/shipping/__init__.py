@@ -1,0 +1,2 @@
+"""Shipping engine (`shipping-engine`): delivery fees, shipments and tracking.
+Its public contract is `events`."""

@@ -1,0 +1,74 @@
+"""Events of the shipping engine: shipments created for orders, handed to a carrier, delivered."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
+from itvision.platform.topics import Topic
+
+OWNER = "shipping-engine"
+
+
+class ShipmentCreated(Payload):
+    shipment_id: str
+    order_id: str
+    customer_id: str
+    delivery_method: Literal["home_delivery", "pickup"]
+    city: str
+    area: str | None = Field(default=None, description="Neighbourhood (quartier)")
+    country: str = Field(default="SN", pattern=r"^[A-Z]{2}$")
+    package_count: int = Field(default=1, gt=0)
+    shipping_fee: Amount
+    currency: Currency = "XOF"
+    estimated_delivery_at: UtcDatetime | None = None
+    created_at: UtcDatetime
+
+
+class ShipmentDispatched(Payload):
+    shipment_id: str
+    order_id: str
+    customer_id: str
+    carrier: str
+    tracking_number: str | None = None
+    courier_phone: str | None = None
+    estimated_delivery_at: UtcDatetime | None = None
+    dispatched_at: UtcDatetime
+
+
+class ShipmentDelivered(Payload):
+    shipment_id: str
+    order_id: str
+    customer_id: str
+    received_by: str | None = None
+    proof: Literal["otp", "signature", "photo", "none"] = "none"
+    cash_collected: Amount | None = Field(
+        default=None, description="Cash taken by the courier for a cash-on-delivery order"
+    )
+    currency: Currency = "XOF"
+    delivered_at: UtcDatetime
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "shipping.shipment.created",
+        ShipmentCreated,
+        OWNER,
+        "A shipment was prepared for an order (Expédition créée)",
+        key="order_id",
+    ),
+    Topic(
+        "shipping.shipment.dispatched",
+        ShipmentDispatched,
+        OWNER,
+        "A shipment was handed to a carrier (Colis expédié)",
+        key="order_id",
+    ),
+    Topic(
+        "shipping.shipment.delivered",
+        ShipmentDelivered,
+        OWNER,
+        "A shipment was delivered to the customer (Colis livré)",
+        key="order_id",
+    ),
+)

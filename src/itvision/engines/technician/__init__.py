@@ -1,0 +1,2 @@
+"""Technician engine (`technician-engine`): the marketplace of technician missions, bids and
+assignments. Its public contract is `events`."""

@@ -1,0 +1,115 @@
+"""Operations on the bus over HTTP, at /api/events: topics (anyone), consumer groups (staff),
+dead letters and replays (admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from itvision.platform.auth import Admin, Anyone, Staff
+from itvision.platform.bus import operations
+from itvision.platform.system import Platform
+
+router = APIRouter()
+
+
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+class TopicPublic(BaseModel):
+    name: str
+    owner: str
+    description: str
+    key: str
+    version: int
+
+
+class GroupPublic(BaseModel):
+    group: str
+    topics: list[str]
+    position: int
+    lag: int
+    dead_letters: int
+    owner: str | None
+
+
+class DeadLetterPublic(BaseModel):
+    id: int
+    group: str
+    event_id: str | None
+    topic: str
+    key: str
+    partition: int
+    offset: int
+    reason: str
+    error: str
+    attempts: int
+    failed_at: datetime
+    message: str
+
+
+class ReplayRequest(BaseModel):
+    from_offset: int | None = Field(default=None, ge=0)
+    from_time: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ReplayRequest:
+        if (self.from_offset is None) == (self.from_time is None):
+            raise ValueError("give exactly one of from_offset and from_time")
+        return self
+
+
+@router.get("/topics", response_model=list[TopicPublic])
+async def list_topics(request: Request, _: Anyone) -> list[dict[str, Any]]:
+    """Every topic of the registry."""
+    return [
+        {"name": t.name, "owner": t.owner, "description": t.description, "key": t.key,
+         "version": t.version}
+        for t in _platform(request).registry
+    ]
+
+
+@router.get("/groups", response_model=list[GroupPublic])
+async def list_groups(request: Request, _: Staff) -> list[Any]:
+    """Each consumer group's position, lag and dead letters."""
+    return await operations.group_statuses(_platform(request))
+
+
+@router.post("/groups/{group}/replay")
+async def replay_group(request: Request, group: str, body: ReplayRequest, _: Admin) -> dict[str, str]:
+    """Reset a group to an offset or a time; its events are applied again from there."""
+    done = await operations.reset_group(
+        _platform(request), group, from_offset=body.from_offset, from_time=body.from_time
+    )
+    return {"status": done}
+
+
+@router.get("/dead-letters", response_model=list[DeadLetterPublic])
+async def list_dead_letters(
+    request: Request,
+    _: Admin,
+    group: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[Any]:
+    return await operations.list_dead_letters(_platform(request), group, limit)
+
+
+@router.get("/dead-letters/{letter_id}", response_model=DeadLetterPublic)
+async def show_dead_letter(request: Request, letter_id: int, _: Admin) -> Any:
+    return await operations.get_dead_letter(_platform(request), letter_id)
+
+
+@router.post("/dead-letters/{letter_id}/replay")
+async def replay_dead_letter(request: Request, letter_id: int, _: Admin) -> dict[str, str]:
+    """Apply the event again with its group's handler; on success it leaves the store."""
+    await operations.replay_dead_letter(_platform(request), letter_id)
+    return {"status": "replayed"}
+
+
+@router.delete("/dead-letters/{letter_id}", status_code=204)
+async def drop_dead_letter(request: Request, letter_id: int, _: Admin) -> None:
+    await operations.drop_dead_letter(_platform(request), letter_id)

@@ -1,0 +1,1 @@
+"""The shared kernel: the only code every engine may import."""

@@ -1,0 +1,167 @@
+"""Who may do what: bearer tokens carrying a subject and a role.
+
+A token is an API key made by `itvision tokens create` (only its SHA-256 is stored), a JWT
+signed with ITVISION_JWT_SECRET (claims `sub` and `role`), or ITVISION_ADMIN_TOKEN, which
+bootstraps the first admin. Every route declares the roles it admits with `require(...)`, or
+declares itself open with `public`; a customer or technician reaches only their own records
+(`Principal.ensure_owns`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from itvision.platform.db import Base, Database
+from itvision.platform.errors import Forbidden, NotFound, Unauthenticated
+from itvision.platform.events import utcnow
+from itvision.settings import Settings
+
+TOKEN_PREFIX = "itv_"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    CUSTOMER = "customer"
+    TECHNICIAN = "technician"
+    PARTNER = "partner"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    subject: str
+    role: Role
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def owns(self, owner_subject: str) -> bool:
+        return self.is_staff or self.subject == owner_subject
+
+    def ensure_owns(self, owner_subject: str, what: str = "record") -> None:
+        """Staff see everything; anyone else only their own records. Someone else's record
+        answers 404, as if it did not exist, so ids cannot be probed."""
+        if not self.owns(owner_subject):
+            raise NotFound(f"{what} not found")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_api_token(db: Database, role: Role, subject: str, name: str = "") -> str:
+    """Store a new API key and return it; it is shown once and never stored in clear."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    async with db.writes() as session, session.begin():
+        session.add(
+            ApiToken(
+                id=str(uuid.uuid4()),
+                token_hash=_digest(token),
+                subject=subject,
+                role=role.value,
+                name=name,
+                created_at=utcnow(),
+            )
+        )
+    return token
+
+
+async def authenticate(token: str, settings: Settings, db: Database) -> Principal:
+    admin = settings.admin_token.get_secret_value() if settings.admin_token else None
+    if admin and hmac.compare_digest(token.encode(), admin.encode()):
+        return Principal("admin", Role.ADMIN)
+    if token.startswith(TOKEN_PREFIX):
+        async with db.reads() as session:
+            row = await session.scalar(
+                select(ApiToken).where(
+                    ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+                )
+            )
+        if row is None:
+            raise Unauthenticated("unknown or revoked token")
+        return Principal(row.subject, Role(row.role))
+    if settings.jwt_secret is None:
+        raise Unauthenticated("unknown token")
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=["HS256"],
+            options={"require": ["sub", "exp"]},
+        )
+        return Principal(str(claims["sub"]), Role(claims.get("role", Role.CUSTOMER)))
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise Unauthenticated(f"invalid token: {exc}") from None
+
+
+_bearer = HTTPBearer(auto_error=False, description="API key (itv_…) or JWT")
+
+
+async def _principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    platform = request.app.state.platform
+    return await authenticate(credentials.credentials, platform.settings, platform.db)
+
+
+def require(*roles: Role):  # type: ignore[no-untyped-def]
+    """A dependency that admits only `roles` and returns the caller."""
+    admitted = frozenset(roles)
+
+    async def dependency(
+        principal: Annotated[Principal | None, Depends(_principal)],
+    ) -> Principal:
+        if principal is None:
+            raise Unauthenticated("a bearer token is required")
+        if principal.role not in admitted:
+            raise Forbidden(f"role {principal.role} may not do this")
+        return principal
+
+    dependency.admitted_roles = admitted  # type: ignore[attr-defined]
+    return Depends(dependency)
+
+
+async def _public(
+    principal: Annotated[Principal | None, Depends(_principal)],
+) -> Principal | None:
+    return principal
+
+
+public = Depends(_public)
+"""For routes open to anyone, token or not; gives the caller when there is one."""
+
+Staff = Annotated[Principal, require(Role.ADMIN, Role.STAFF)]
+Admin = Annotated[Principal, require(Role.ADMIN)]
+Anyone = Annotated[Principal | None, public]

@@ -1,0 +1,307 @@
+"""The Kafka backend: a relay from the outbox to Kafka, and Kafka consumer groups.
+
+- The relay reads the event log in order (holding the `__relay__` lease, so one process relays
+  at a time), produces each event with its key as the Kafka message key (acks=all), waits for
+  every acknowledgement, then records its position. A crash in between re-sends a few events;
+  consumers' inboxes make that harmless.
+- A consumer commits its Kafka offsets only after the transaction holding the effects and the
+  inbox rows has committed. After a rebalance the new owner may read events again from the last
+  committed offset; the inbox skips them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+
+from itvision.platform import metrics
+from itvision.platform.bus.notifier import LogNotifier
+from itvision.platform.bus.processor import GroupProcessor, Message
+from itvision.platform.bus.sqllog import LogReader, _sleep_or_stop, _wait_any
+from itvision.platform.db import Database
+from itvision.platform.errors import InvalidInput
+from itvision.settings import Settings
+
+log = structlog.get_logger("itvision.kafka")
+
+RELAY_NAME = "__relay__"
+
+
+class KafkaTopics:
+    """Creates topics on first use, with the configured partition count."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.prefix = settings.kafka_topic_prefix
+        self._known: set[str] = set()
+
+    def wire(self, topic: str) -> str:
+        return self.prefix + topic
+
+    def local(self, wire_topic: str) -> str:
+        return wire_topic.removeprefix(self.prefix)
+
+    async def ensure(self, topics: Iterable[str]) -> None:
+        missing = sorted({self.wire(t) for t in topics} - self._known)
+        if not missing:
+            return
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            new = [
+                NewTopic(name, self.settings.kafka_partitions, self.settings.kafka_replication)
+                for name in missing
+                if name not in existing
+            ]
+            if new:
+                await admin.create_topics(new)
+                log.info("topics created", topics=[t.name for t in new])
+        finally:
+            await admin.close()
+        self._known.update(missing)
+
+
+def producer_for(settings: Settings) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        acks="all",
+        enable_idempotence=settings.kafka_idempotence,
+        linger_ms=5,
+        request_timeout_ms=15_000,
+    )
+
+
+class KafkaRelay:
+    def __init__(
+        self, db: Database, settings: Settings, notifier: LogNotifier, topics: KafkaTopics
+    ) -> None:
+        self.settings = settings
+        self.notifier = notifier
+        self.topics = topics
+        self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds)
+        self.db = db
+        self.batch_size = max(settings.consumer_batch_size, 1000)
+        self.poll_seconds = min(settings.consumer_poll_seconds, settings.lease_seconds / 3)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        producer: AIOKafkaProducer | None = None
+        backoff = 0.5
+        try:
+            while not stop.is_set():
+                seen = self.notifier.generation
+                if not await self.reader.acquire():
+                    await _sleep_or_stop(stop, self.poll_seconds)
+                    continue
+                batch = await self.reader.fetch(await self.reader.position(), self.batch_size)
+                if not batch:
+                    await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
+                    continue
+                try:
+                    if producer is None:
+                        producer = producer_for(self.settings)
+                        await producer.start()
+                    await self._send(producer, batch)
+                    backoff = 0.5
+                except (KafkaError, OSError) as exc:
+                    log.warning("relay cannot reach Kafka; retrying", error=repr(exc), retry_in=backoff)
+                    if producer is not None:
+                        with contextlib.suppress(Exception):
+                            await producer.stop()
+                        producer = None
+                    await _sleep_or_stop(stop, backoff)
+                    backoff = min(backoff * 2, 10.0)
+                    continue
+                async with self.db.writes() as session, session.begin():
+                    await self.reader.advance(session, batch[-1])
+        finally:
+            if producer is not None:
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+            with contextlib.suppress(Exception):
+                await self.reader.release()
+
+    async def _send(self, producer: AIOKafkaProducer, batch: Sequence[Message]) -> None:
+        await self.topics.ensure({m.topic for m in batch})
+        futures = []
+        for m in batch:
+            value = m.value.encode() if isinstance(m.value, str) else m.value
+            futures.append(
+                await producer.send(
+                    self.topics.wire(m.topic),
+                    value=value,
+                    key=m.key.encode(),
+                    headers=_headers(m.topic, value),
+                )
+            )
+        await asyncio.gather(*futures)
+        for m in batch:
+            metrics.EVENTS_RELAYED.labels(m.topic).inc()
+
+
+def _headers(topic: str, value: bytes) -> list[tuple[str, bytes]]:
+    data = json.loads(value)
+    return [
+        ("id", str(data.get("id", "")).encode()),
+        ("type", topic.encode()),
+        ("correlationId", str(data.get("correlationId") or "").encode()),
+    ]
+
+
+class KafkaGroupConsumer:
+    def __init__(self, processor: GroupProcessor, settings: Settings, topics: KafkaTopics) -> None:
+        self.processor = processor
+        self.settings = settings
+        self.topics = topics
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        timeout = self.settings.kafka_session_timeout_ms
+        return AIOKafkaConsumer(
+            *(self.topics.wire(t) for t in self.processor.group.topics),
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=self.topics.wire(self.processor.group.name),
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=timeout,
+            heartbeat_interval_ms=max(timeout // 3, 50),
+            max_poll_records=self.settings.consumer_batch_size,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        name = self.processor.group.name
+        backoff = 0.5
+        while not stop.is_set():
+            consumer = self._consumer()
+            try:
+                await self.topics.ensure(self.processor.group.topics)
+                await consumer.start()
+                log.info("consuming", group=name)
+                backoff = 0.5
+                await self._loop(consumer, stop)
+            except (KafkaError, OSError) as exc:
+                log.warning("consumer cannot reach Kafka; retrying", group=name, error=repr(exc))
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+
+    async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        name = self.processor.group.name
+        while not stop.is_set():
+            fetched = await consumer.getmany(
+                timeout_ms=200, max_records=self.settings.consumer_batch_size
+            )
+            if not fetched:
+                continue
+            messages: list[Message] = []
+            ends: dict[TopicPartition, int] = {}
+            for tp, records in fetched.items():
+                for r in records:
+                    key = r.key.decode(errors="replace") if r.key else ""
+                    messages.append(
+                        Message(self.topics.local(r.topic), r.partition, r.offset, key, r.value or b"")
+                    )
+                ends[tp] = records[-1].offset + 1
+            await self.processor.process(messages)
+            try:
+                await consumer.commit(ends)
+            except (CommitFailedError, IllegalStateError) as exc:
+                # A rebalance took a partition away: its new owner re-reads from the last
+                # committed offset and the inbox skips what was already applied.
+                log.info("offset commit lost to a rebalance", group=name, error=repr(exc))
+            lag = 0
+            for tp in consumer.assignment():
+                highwater = consumer.highwater(tp)
+                if highwater is not None:
+                    lag += max(highwater - await consumer.position(tp), 0)
+            metrics.CONSUMER_LAG.labels(name).set(lag)
+
+
+async def ping(settings: Settings, timeout: float = 2.0) -> None:
+    """Raises if no broker answers within `timeout` seconds."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=int(timeout * 1000)
+    )
+    try:
+        await asyncio.wait_for(admin.start(), timeout)
+        await asyncio.wait_for(admin.describe_cluster(), timeout)
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()
+
+
+def _admin_consumer(settings: Settings, group: str, topics: KafkaTopics) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=topics.wire(group),
+        enable_auto_commit=False,
+    )
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topics: KafkaTopics, names: Sequence[str]) -> list[TopicPartition]:
+    result = []
+    for name in names:
+        for p in sorted(await consumer.partitions_for_topic(topics.wire(name)) or ()):
+            result.append(TopicPartition(topics.wire(name), p))
+    return result
+
+
+async def group_offsets(settings: Settings, group: str, names: Sequence[str]) -> tuple[int, int]:
+    """(events committed, lag) of a Kafka consumer group over its topics."""
+    topics = KafkaTopics(settings)
+    consumer = _admin_consumer(settings, group, topics)
+    await consumer.start()
+    try:
+        tps = await _partitions(consumer, topics, names)
+        if not tps:
+            return 0, 0
+        ends = await consumer.end_offsets(tps)
+        committed = {tp: (await consumer.committed(tp)) or 0 for tp in tps}
+        return sum(committed.values()), sum(max(ends[tp] - committed[tp], 0) for tp in tps)
+    finally:
+        await consumer.stop()
+
+
+async def seek_group(
+    settings: Settings,
+    group: str,
+    names: Sequence[str],
+    from_offset: int | None,
+    from_time: datetime | None,
+) -> dict[tuple[str, int], int]:
+    """Commit new offsets for an idle group: `from_offset` in every partition (within what the
+    partition holds), or the first offset at or after `from_time`."""
+    topics = KafkaTopics(settings)
+    consumer = _admin_consumer(settings, group, topics)
+    await consumer.start()
+    try:
+        tps = await _partitions(consumer, topics, names)
+        consumer.assign(tps)
+        begins = await consumer.beginning_offsets(tps)
+        ends = await consumer.end_offsets(tps)
+        if from_time is not None:
+            found = await consumer.offsets_for_times(
+                {tp: int(from_time.timestamp() * 1000) for tp in tps}
+            )
+            targets = {tp: found[tp].offset if found.get(tp) else ends[tp] for tp in tps}
+        else:
+            targets = {tp: min(max(from_offset or 0, begins[tp]), ends[tp]) for tp in tps}
+        try:
+            await consumer.commit(targets)
+        except (CommitFailedError, IllegalStateError, KafkaError) as exc:
+            raise InvalidInput(
+                f"cannot move group {group} while its workers run ({exc!r}): stop them first",
+                field="group",
+            ) from None
+        return {(topics.local(tp.topic), tp.partition): off for tp, off in targets.items()}
+    finally:
+        await consumer.stop()

@@ -1,0 +1,293 @@
+"""Applies messages to a consumer group's handlers, the same way on both backends.
+
+- A batch of messages is applied in one transaction: the handlers' effects, the inbox rows that
+  mark each event as applied, and (on the SQL log) the group's new position. An event already
+  in the inbox is skipped, so redelivery has no second effect.
+- If anything in the batch fails, the batch is rolled back and its messages are applied one at
+  a time, each retried with exponential backoff; after the last attempt the message goes to the
+  dead-letter store with its error and the group moves on.
+- A message that cannot be read (bad JSON, unknown topic, newer version than we know, payload
+  that does not match its model) is dead-lettered at once: retrying cannot fix it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import traceback
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itvision.platform import metrics
+from itvision.platform.bus.consumer import ConsumerGroup
+from itvision.platform.bus.tables import DeadLetter, InboxEntry
+from itvision.platform.errors import UnknownTopic
+from itvision.platform.events import Envelope, Event, utcnow
+from itvision.platform.topics import TopicRegistry
+from itvision.platform.uow import UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger("itvision.consumer")
+
+# Events written by producers that set no id (the seed's KafkaJS code) get one derived from
+# where they were read, so that reading them twice is still recognised.
+DERIVED_ID_NAMESPACE = uuid.UUID("6f1c1f0e-4f57-4c8e-9a43-2f7d1f0a9e11")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    topic: str
+    partition: int
+    offset: int
+    key: str
+    value: bytes | str
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    reason: str
+    error: str
+    event_id: str | None = None
+
+
+class LeaseLost(Exception):
+    """Another process now holds this group's place in the log; stop and re-acquire."""
+
+
+Advance = Callable[[AsyncSession, Message], Awaitable[None]]
+
+
+def decode(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable:
+    try:
+        data = json.loads(message.value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Unreadable("malformed", f"not JSON: {exc}")
+    if not isinstance(data, dict):
+        return Unreadable("malformed", "not a JSON object")
+    if "id" not in data:
+        data["id"] = uuid.uuid5(
+            DERIVED_ID_NAMESPACE, f"{message.topic}:{message.partition}:{message.offset}"
+        )
+    data.setdefault("type", message.topic)
+    data.setdefault("key", message.key)
+    try:
+        envelope = Envelope.model_validate(data)
+    except ValidationError as exc:
+        return Unreadable("malformed", f"bad envelope: {_first_error(exc)}")
+    event_id = str(envelope.id)
+    if envelope.type != message.topic:
+        return Unreadable("malformed", f"type {envelope.type!r} read on topic", event_id)
+    try:
+        topic = registry.get(message.topic)
+    except UnknownTopic as exc:
+        return Unreadable("unknown_topic", exc.message, event_id)
+    if envelope.version > topic.version:
+        return Unreadable(
+            "newer_version",
+            f"version {envelope.version} is newer than the known version {topic.version}",
+            event_id,
+        )
+    try:
+        payload = topic.payload.model_validate(envelope.payload)
+    except ValidationError as exc:
+        return Unreadable("invalid_payload", _first_error(exc), event_id)
+    return Event(envelope, payload, message.partition, message.offset)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in error['loc']) or '(root)'}: {error['msg']}"
+
+
+class GroupProcessor:
+    def __init__(
+        self,
+        group: ConsumerGroup,
+        uows: UnitOfWorkFactory,
+        *,
+        max_attempts: int,
+        retry_base_seconds: float,
+    ) -> None:
+        self.group = group
+        self.uows = uows
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+
+    async def process(self, messages: Sequence[Message], advance: Advance | None = None) -> None:
+        items = [(m, decode(self.uows.registry, m)) for m in messages]
+        try:
+            await self._apply(items, advance)
+            return
+        except LeaseLost:
+            raise
+        except Exception:
+            if len(items) == 1:
+                await self._retry_or_dead_letter(items[0], advance, first_failure_done=True)
+                return
+            log.info("batch failed; applying its events one at a time", group=self.group.name)
+        for item in items:
+            await self._retry_or_dead_letter(item, advance, first_failure_done=False)
+
+    async def _retry_or_dead_letter(
+        self,
+        item: tuple[Message, Event[Any] | Unreadable],
+        advance: Advance | None,
+        *,
+        first_failure_done: bool,
+    ) -> None:
+        message, _ = item
+        attempt = 1 if first_failure_done else 0
+        error = ""
+        while attempt < self.max_attempts:
+            if attempt:
+                await asyncio.sleep(self.retry_base_seconds * 2 ** (attempt - 1))
+            attempt += 1
+            try:
+                await self._apply([item], advance)
+                return
+            except LeaseLost:
+                raise
+            except Exception as exc:
+                error = "".join(traceback.format_exception(exc))
+                metrics.EVENTS_FAILED.labels(self.group.name, message.topic).inc()
+                log.warning(
+                    "handler failed",
+                    group=self.group.name,
+                    topic=message.topic,
+                    attempt=attempt,
+                    error=repr(exc),
+                )
+        async with self.uows(self.group.name) as uow:
+            event = item[1]
+            event_id = str(event.id) if isinstance(event, Event) else event.event_id
+            await self._dead_letter(uow.session, message, "handler_failed", error, attempt, event_id)
+            if advance:
+                await advance(uow.session, message)
+
+    async def _apply(
+        self, items: Sequence[tuple[Message, Event[Any] | Unreadable]], advance: Advance | None
+    ) -> None:
+        applied: list[str] = []
+        async with self.uows(self.group.name) as uow:
+            session = uow.session
+            ids = [str(e.id) for _, e in items if isinstance(e, Event)]
+            seen = set(
+                await session.scalars(
+                    select(InboxEntry.event_id).where(
+                        InboxEntry.group == self.group.name, InboxEntry.event_id.in_(ids)
+                    )
+                )
+            ) if ids else set()
+            inbox: list[dict[str, Any]] = []
+            for message, event in items:
+                if isinstance(event, Unreadable):
+                    await self._dead_letter(
+                        session, message, event.reason, event.error, 1, event.event_id
+                    )
+                    continue
+                event_id = str(event.id)
+                if event_id in seen:
+                    continue
+                seen.add(event_id)
+                await self._handle(event, uow)
+                applied.append(message.topic)
+                inbox.append(
+                    {
+                        "group": self.group.name,
+                        "event_id": event_id,
+                        "topic": message.topic,
+                        "partition": message.partition,
+                        "offset": message.offset,
+                        "event_time": event.envelope.timestamp,
+                    }
+                )
+            if inbox:
+                await session.execute(insert(InboxEntry), inbox)
+            if advance:
+                await advance(session, items[-1][0])
+        for topic in applied:
+            metrics.EVENTS_CONSUMED.labels(self.group.name, topic).inc()
+
+    async def _handle(self, event: Event[Any], uow: UnitOfWork) -> None:
+        handler = self.group.handlers.get(event.type)
+        if handler is None:
+            return
+        uow.cause = event
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(
+            event_id=str(event.id),
+            correlation_id=str(event.correlation_id),
+            topic=event.type,
+            group=self.group.name,
+        ):
+            await handler(event, uow)
+        metrics.HANDLER_SECONDS.labels(self.group.name, event.type).observe(
+            time.perf_counter() - started
+        )
+
+    async def _dead_letter(
+        self,
+        session: AsyncSession,
+        message: Message,
+        reason: str,
+        error: str,
+        attempts: int,
+        event_id: str | None,
+    ) -> None:
+        value = message.value
+        await session.execute(
+            insert(DeadLetter).values(
+                group=self.group.name,
+                event_id=event_id,
+                topic=message.topic,
+                key=message.key,
+                partition=message.partition,
+                offset=message.offset,
+                message=value.decode(errors="replace") if isinstance(value, bytes) else value,
+                reason=reason,
+                error=error,
+                attempts=attempts,
+                failed_at=utcnow(),
+            )
+        )
+        metrics.EVENTS_DEAD_LETTERED.labels(self.group.name, message.topic).inc()
+        log.error(
+            "event dead-lettered",
+            group=self.group.name,
+            topic=message.topic,
+            event_id=event_id,
+            reason=reason,
+            attempts=attempts,
+        )
+
+    async def apply_dead_letter(self, letter: DeadLetter) -> Event[Any]:
+        """Apply a dead letter again; on success it leaves the store in the same transaction."""
+        message = Message(
+            letter.topic, letter.partition, letter.offset, letter.key, letter.message
+        )
+        event = decode(self.uows.registry, message)
+        if isinstance(event, Unreadable):
+            raise ValueError(f"still unreadable: {event.reason}: {event.error}")
+        async with self.uows(self.group.name) as uow:
+            already = await uow.session.get(InboxEntry, (self.group.name, str(event.id)))
+            if already is None:
+                await self._handle(event, uow)
+                await uow.session.execute(
+                    insert(InboxEntry).values(
+                        group=self.group.name,
+                        event_id=str(event.id),
+                        topic=letter.topic,
+                        partition=letter.partition,
+                        offset=letter.offset,
+                        event_time=event.envelope.timestamp,
+                    )
+                )
+            await uow.session.delete(await uow.session.merge(letter))
+        return event

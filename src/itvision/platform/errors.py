@@ -1,0 +1,58 @@
+"""One exception hierarchy for the whole system; `itvision.app` maps it to RFC 9457
+problem+json. Each error has a stable `code` (for programs) and a readable message."""
+
+from __future__ import annotations
+
+
+class ITVisionError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ITVisionError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ITVisionError):
+    status = 409
+    code = "conflict"
+
+
+class Unauthenticated(ITVisionError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(ITVisionError):
+    status = 403
+    code = "forbidden"
+
+
+class InvalidInput(ITVisionError):
+    status = 422
+    code = "validation_error"
+
+
+class UnknownTopic(ITVisionError):
+    code = "unknown_topic"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"topic {name!r} is not in the registry", field="topic")
+        self.topic = name
+
+
+class InvalidPayload(ITVisionError):
+    status = 422
+    code = "invalid_payload"
+
+
+class ConfigurationError(ITVisionError):
+    """A setting has a value the system cannot run with; raised at start."""
+
+    code = "configuration_error"

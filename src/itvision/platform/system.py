@@ -1,0 +1,154 @@
+"""The running platform: database, units of work, and the consumers and relay of this process.
+
+`itvision serve` starts every group and the relay; `itvision worker --engines a,b` only those
+groups. The same code runs on SQLite + SQL log and on PostgreSQL + Kafka: only settings differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+import structlog
+
+from itvision.platform.bus.consumer import ConsumerGroup
+from itvision.platform.bus.notifier import LogNotifier
+from itvision.platform.bus.processor import GroupProcessor
+from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
+from itvision.platform.db import Database
+from itvision.platform.errors import ConfigurationError
+from itvision.platform.topics import TopicRegistry
+from itvision.platform.uow import UnitOfWorkFactory
+from itvision.settings import Settings
+
+log = structlog.get_logger("itvision.platform")
+
+
+class Platform:
+    def __init__(
+        self, settings: Settings, registry: TopicRegistry, groups: Sequence[ConsumerGroup] = ()
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.groups = {g.name: g for g in groups}
+        if len(self.groups) != len(groups):
+            raise ConfigurationError("two consumer groups share a name")
+        for group in groups:
+            for topic in group.topics:
+                registry.get(topic)
+        self.db = Database(settings.database)
+        self.notifier = LogNotifier()
+        self.uows = UnitOfWorkFactory(
+            self.db.writes, registry, is_postgres=not self.db.is_sqlite, on_commit=self.notifier.wake
+        )
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._listener: PostgresListener | None = None
+        self._kafka_topics = None
+        if settings.uses_kafka:
+            from itvision.platform.bus.kafka import KafkaTopics
+
+            self._kafka_topics = KafkaTopics(settings)
+
+    def processor(self, group: ConsumerGroup | str) -> GroupProcessor:
+        if isinstance(group, str):
+            group = self.group(group)
+        return GroupProcessor(
+            group,
+            self.uows,
+            max_attempts=self.settings.consumer_max_attempts,
+            retry_base_seconds=self.settings.consumer_retry_base_seconds,
+        )
+
+    def group(self, name: str) -> ConsumerGroup:
+        try:
+            return self.groups[name]
+        except KeyError:
+            known = ", ".join(sorted(self.groups)) or "none"
+            raise ConfigurationError(f"no consumer group {name!r} (known: {known})") from None
+
+    async def start(self, *, groups: Iterable[str] | None = None, relay: bool = True) -> None:
+        """Start consumers of `groups` (all when None) and, on Kafka, the relay."""
+        self._stop.clear()
+        selected = [self.group(n) for n in groups] if groups is not None else list(self.groups.values())
+        if not self.db.is_sqlite:
+            self._listener = PostgresListener(self.db.url, self.notifier)
+            await self._listener.start()
+        for group in selected:
+            self._spawn(self._consumer(group).run, group.name)
+        if relay and self._kafka_topics is not None:
+            from itvision.platform.bus.kafka import KafkaRelay
+
+            relay_task = KafkaRelay(self.db, self.settings, self.notifier, self._kafka_topics)
+            self._spawn(relay_task.run, "relay")
+        log.info("platform started", groups=[g.name for g in selected], bus=self.bus_name)
+
+    def _consumer(self, group: ConsumerGroup) -> SqlLogConsumer:
+        processor = self.processor(group)
+        if self._kafka_topics is not None:
+            from itvision.platform.bus.kafka import KafkaGroupConsumer
+
+            return KafkaGroupConsumer(processor, self.settings, self._kafka_topics)  # type: ignore[return-value]
+        return SqlLogConsumer(
+            self.db,
+            processor,
+            self.notifier,
+            batch_size=self.settings.consumer_batch_size,
+            poll_seconds=self.settings.consumer_poll_seconds,
+            lease_seconds=self.settings.lease_seconds,
+        )
+
+    def _spawn(self, run: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        self._tasks.append(asyncio.create_task(self._supervise(run, name), name=name))
+
+    async def _supervise(self, run: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        """Restart a consumer or the relay that crashed (say, the database went away)."""
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                await run(self._stop)
+                return
+            except Exception as exc:
+                log.error("background task crashed; restarting", task=name, error=repr(exc))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    @property
+    def bus_name(self) -> str:
+        return "kafka" if self._kafka_topics is not None else "sql-log"
+
+    async def stop(self) -> None:
+        """Let every in-flight batch finish and commit, then stop."""
+        self._stop.set()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, str]:
+        """'ok' or the reason, for the database and the bus."""
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(self.db.ping(), 2.0)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {exc!r}"
+        if self._kafka_topics is None:
+            checks["bus"] = checks["database"]
+        else:
+            from itvision.platform.bus.kafka import ping
+
+            try:
+                await ping(self.settings)
+                checks["bus"] = "ok"
+            except Exception as exc:
+                checks["bus"] = f"unreachable: {exc!r}"
+        return checks
