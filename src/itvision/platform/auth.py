@@ -21,10 +21,10 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import DateTime, String, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from itvision.platform.db import Base, Database
+from itvision.platform.db import Base, UtcDateTime, Database
 from itvision.platform.errors import Forbidden, NotFound, Unauthenticated
 from itvision.platform.events import utcnow
 from itvision.settings import Settings
@@ -70,8 +70,8 @@ class ApiToken(Base):
     subject: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 def _digest(token: str) -> str:

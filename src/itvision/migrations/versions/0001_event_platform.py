@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from itvision.platform.db import UtcDateTime
+
 
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None
@@ -25,8 +27,8 @@ def upgrade() -> None:
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', UtcDateTime(), nullable=False),
+    sa.Column('revoked_at', UtcDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
@@ -36,15 +38,15 @@ def upgrade() -> None:
     sa.Column('topic', sa.String(length=200), nullable=False),
     sa.Column('partition', sa.Integer(), nullable=False),
     sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('event_time', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('event_time', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('group', 'event_id', name=op.f('pk_consumer_inbox'))
     )
     op.create_table('consumer_positions',
     sa.Column('group', sa.String(length=200), nullable=False),
     sa.Column('position', sa.BigInteger(), nullable=False),
     sa.Column('lease_owner', sa.String(length=200), nullable=True),
-    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', UtcDateTime(), nullable=True),
+    sa.Column('updated_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('group', name=op.f('pk_consumer_positions'))
     )
     op.create_table('dead_letters',
@@ -59,7 +61,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('failed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('failed_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dead_letters')),
     sqlite_autoincrement=True
     )
@@ -72,7 +74,7 @@ def upgrade() -> None:
     sa.Column('topic', sa.String(length=200), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('envelope', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('position', name=op.f('pk_event_log')),
     sa.UniqueConstraint('event_id', name=op.f('uq_event_log_event_id')),
     sqlite_autoincrement=True

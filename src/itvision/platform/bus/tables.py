@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from itvision.platform.db import Base
+from itvision.platform.db import Base, UtcDateTime
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants a BIGINT identity.
 Position = BigInteger().with_variant(Integer(), "sqlite")
@@ -30,7 +30,7 @@ class LoggedEvent(Base):
     topic: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(200))
     envelope: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ConsumerPosition(Base):
@@ -41,8 +41,8 @@ class ConsumerPosition(Base):
     group: Mapped[str] = mapped_column(String(200), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class InboxEntry(Base):
@@ -55,7 +55,7 @@ class InboxEntry(Base):
     topic: Mapped[str] = mapped_column(String(200))
     partition: Mapped[int] = mapped_column(Integer)
     offset: Mapped[int] = mapped_column(BigInteger)
-    event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event_time: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DeadLetter(Base):
@@ -73,4 +73,4 @@ class DeadLetter(Base):
     reason: Mapped[str] = mapped_column(String(40))
     error: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime())
