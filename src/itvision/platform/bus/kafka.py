@@ -239,18 +239,11 @@ async def ping(settings: Settings, timeout: float = 2.0) -> None:
             await admin.close()
 
 
-def _admin_consumer(settings: Settings, group: str, topics: KafkaTopics) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=topics.wire(group),
-        enable_auto_commit=False,
-    )
-
-
 async def _partitions(consumer: AIOKafkaConsumer, topics: KafkaTopics, names: Sequence[str]) -> list[TopicPartition]:
+    await consumer.topics()  # refreshes the metadata that partitions_for_topic reads
     result = []
     for name in names:
-        for p in sorted(await consumer.partitions_for_topic(topics.wire(name)) or ()):
+        for p in sorted(consumer.partitions_for_topic(topics.wire(name)) or ()):
             result.append(TopicPartition(topics.wire(name), p))
     return result
 
@@ -258,7 +251,9 @@ async def _partitions(consumer: AIOKafkaConsumer, topics: KafkaTopics, names: Se
 async def group_offsets(settings: Settings, group: str, names: Sequence[str]) -> tuple[int, int]:
     """(events committed, lag) of a Kafka consumer group over its topics."""
     topics = KafkaTopics(settings)
-    consumer = _admin_consumer(settings, group, topics)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, group_id=topics.wire(group), enable_auto_commit=False
+    )
     await consumer.start()
     try:
         tps = await _partitions(consumer, topics, names)
@@ -279,15 +274,31 @@ async def seek_group(
     from_time: datetime | None,
 ) -> dict[tuple[str, int], int]:
     """Commit new offsets for an idle group: `from_offset` in every partition (within what the
-    partition holds), or the first offset at or after `from_time`."""
+    partition holds), or the first offset at or after `from_time`. It joins the group to do so
+    (brokers refuse commits from outside an active group), and refuses if workers hold part of it."""
     topics = KafkaTopics(settings)
-    consumer = _admin_consumer(settings, group, topics)
+    await topics.ensure(names)
+    timeout = settings.kafka_session_timeout_ms
+    consumer = AIOKafkaConsumer(
+        *(topics.wire(n) for n in names),
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=topics.wire(group),
+        enable_auto_commit=False,
+        session_timeout_ms=timeout,
+        heartbeat_interval_ms=max(timeout // 3, 50),
+    )
     await consumer.start()
     try:
-        tps = await _partitions(consumer, topics, names)
-        consumer.assign(tps)
-        begins = await consumer.beginning_offsets(tps)
-        ends = await consumer.end_offsets(tps)
+        tps = set(await _partitions(consumer, topics, names))
+        deadline = asyncio.get_running_loop().time() + 3 * timeout / 1000 + 5
+        while consumer.assignment() != tps:
+            if asyncio.get_running_loop().time() > deadline:
+                raise InvalidInput(
+                    f"group {group} has running workers: stop them before a replay", field="group"
+                )
+            await consumer.getmany(timeout_ms=100)
+        begins = await consumer.beginning_offsets(list(tps))
+        ends = await consumer.end_offsets(list(tps))
         if from_time is not None:
             found = await consumer.offsets_for_times(
                 {tp: int(from_time.timestamp() * 1000) for tp in tps}
@@ -295,13 +306,7 @@ async def seek_group(
             targets = {tp: found[tp].offset if found.get(tp) else ends[tp] for tp in tps}
         else:
             targets = {tp: min(max(from_offset or 0, begins[tp]), ends[tp]) for tp in tps}
-        try:
-            await consumer.commit(targets)
-        except (CommitFailedError, IllegalStateError, KafkaError) as exc:
-            raise InvalidInput(
-                f"cannot move group {group} while its workers run ({exc!r}): stop them first",
-                field="group",
-            ) from None
+        await consumer.commit(targets)
         return {(topics.local(tp.topic), tp.partition): off for tp, off in targets.items()}
     finally:
         await consumer.stop()
