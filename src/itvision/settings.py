@@ -66,6 +66,9 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="Fallback wake-up when no notification arrives"
     )
     lease_seconds: float = Field(default=15.0, gt=0)
+    stop_grace_seconds: float = Field(
+        default=30.0, gt=0, description="How long a stop waits for in-flight events"
+    )
 
     @field_validator("database_url")
     @classmethod

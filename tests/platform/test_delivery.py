@@ -286,3 +286,17 @@ async def test_count_of_logged_events_matches_what_was_published(make_platform):
     await publish(platform, "s1", range(7))
     async with platform.db.reads() as session:
         assert await session.scalar(select(func.count()).select_from(LoggedEvent)) == 7
+
+
+async def test_two_workers_of_one_group_apply_every_event_once(make_platform):
+    demo_a, demo_b = DemoGroup(), DemoGroup()
+    worker_a = await make_platform(demo_a.group)
+    worker_b = await make_platform(demo_b.group)
+    await worker_a.start()
+    await worker_b.start()
+    for batch in range(10):
+        await publish(worker_a, f"s{batch % 3}", range(batch * 20, batch * 20 + 20))
+    await wait_applied(worker_a, demo_a.name, 200, timeout=30)
+    await asyncio.sleep(0.5)
+    notes = await applied(worker_a, demo_a.name)
+    assert sorted(seq for _, seq, _ in notes) == list(range(200))

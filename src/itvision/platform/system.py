@@ -123,6 +123,10 @@ class Platform:
         """Let every in-flight batch finish and commit, then stop."""
         self._stop.set()
         if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=self.settings.stop_grace_seconds)
+            for task in late:
+                log.warning("did not stop in time; cancelled", task=task.get_name())
+                task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         if self._listener is not None:

@@ -196,6 +196,7 @@ class KafkaGroupConsumer:
 
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         name = self.processor.group.name
+        lags: dict[TopicPartition, int] = {}
         while not stop.is_set():
             fetched = await consumer.getmany(
                 timeout_ms=200, max_records=self.settings.consumer_batch_size
@@ -213,17 +214,15 @@ class KafkaGroupConsumer:
                 ends[tp] = records[-1].offset + 1
             await self.processor.process(messages)
             try:
-                await consumer.commit(ends)
-            except (CommitFailedError, IllegalStateError) as exc:
-                # A rebalance took a partition away: its new owner re-reads from the last
-                # committed offset and the inbox skips what was already applied.
-                log.info("offset commit lost to a rebalance", group=name, error=repr(exc))
-            lag = 0
-            for tp in consumer.assignment():
-                highwater = consumer.highwater(tp)
-                if highwater is not None:
-                    lag += max(highwater - await consumer.position(tp), 0)
-            metrics.CONSUMER_LAG.labels(name).set(lag)
+                await asyncio.wait_for(consumer.commit(ends), self.settings.kafka_session_timeout_ms / 1000 * 3)
+            except (CommitFailedError, IllegalStateError, KafkaError, TimeoutError) as exc:
+                # The new owner of the partition (after a rebalance) or this consumer (after
+                # the outage) reads again from the last committed offset; the inbox skips
+                # what was already applied.
+                log.info("offsets not committed", group=name, error=repr(exc))
+            for tp, end in ends.items():
+                lags[tp] = max((consumer.highwater(tp) or end) - end, 0)
+            metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
 
 
 async def ping(settings: Settings, timeout: float = 2.0) -> None:
