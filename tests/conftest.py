@@ -23,7 +23,9 @@ COMBINATIONS = [
     pytest.param(("sqlite", "sql"), id="sqlite-sqllog"),
     pytest.param(("postgres", "sql"), id="postgres-sqllog", marks=pytest.mark.postgres),
     pytest.param(("sqlite", "kafka"), id="sqlite-kafka", marks=pytest.mark.kafka),
-    pytest.param(("postgres", "kafka"), id="postgres-kafka", marks=[pytest.mark.postgres, pytest.mark.kafka]),
+    pytest.param(
+        ("postgres", "kafka"), id="postgres-kafka", marks=[pytest.mark.postgres, pytest.mark.kafka]
+    ),
 ]
 
 
@@ -84,7 +86,9 @@ async def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Se
     database, bus = request.param
     overrides: dict[str, object] = {}
     if database == "postgres":
-        overrides["database_url"] = await _create_database(request.getfixturevalue("postgres_server"))
+        overrides["database_url"] = await _create_database(
+            request.getfixturevalue("postgres_server")
+        )
     if bus == "kafka":
         overrides["bus_url"] = "kafka://" + request.getfixturevalue("kafka_broker")
     return settings_for_tests(tmp_path, **overrides)
@@ -112,7 +116,9 @@ async def make_platform(backend_settings: Settings) -> AsyncIterator[MakePlatfor
         await platform.close()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0, what: str = "") -> None:
+async def eventually(
+    check: Callable[[], Awaitable[bool]], timeout: float = 20.0, what: str = ""
+) -> None:
     """Wait until `check()` is true; fail with `what` after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():

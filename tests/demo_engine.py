@@ -78,7 +78,9 @@ class DemoGroup:
         if self.slow_seconds:
             await asyncio.sleep(self.slow_seconds)
         uow.session.add(
-            AppliedNote(group=self.name, stream=event.payload.stream, seq=seq, text=event.payload.text)
+            AppliedNote(
+                group=self.name, stream=event.payload.stream, seq=seq, text=event.payload.text
+            )
         )
         if self.echo:
             uow.emit("demo.note.echoed", NoteEchoed(stream=event.payload.stream, seq=seq))

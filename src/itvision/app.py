@@ -92,8 +92,14 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"urn:itvision:problem:{code}", "title": code.replace("_", " "), "status": status,
-            "code": code, "detail": detail, **{k: v for k, v in extra.items() if v is not None}}
+    body = {
+        "type": f"urn:itvision:problem:{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 

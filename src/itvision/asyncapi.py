@@ -18,7 +18,9 @@ def asyncapi_document(registry: TopicRegistry) -> dict[str, Any]:
             "title": topic.description,
             "contentType": "application/json",
             "payload": _envelope_schema(topic.json_schema()),
-            "bindings": {"kafka": {"key": {"type": "string", "description": f"payload.{topic.key}"}}},
+            "bindings": {
+                "kafka": {"key": {"type": "string", "description": f"payload.{topic.key}"}}
+            },
         }
         channels[ref] = {
             "address": topic.name,

@@ -47,7 +47,9 @@ def _optional(engine: str, module: str):  # type: ignore[no-untyped-def]
 
 
 def topics() -> list[Topic]:
-    return [t for engine in ENGINES for t in import_module(f"itvision.engines.{engine}.events").TOPICS]
+    return [
+        t for engine in ENGINES for t in import_module(f"itvision.engines.{engine}.events").TOPICS
+    ]
 
 
 def registry() -> TopicRegistry:
@@ -68,7 +70,7 @@ def routers() -> list[tuple[str, APIRouter]]:
 
 def metadata() -> MetaData:
     """The tables of the platform and of every engine."""
-    import itvision.platform.auth  # noqa: F401  (its tables)
+    import itvision.platform.auth
     import itvision.platform.bus.tables  # noqa: F401
     from itvision.platform.db import Base
 

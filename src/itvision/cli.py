@@ -22,7 +22,9 @@ from itvision.platform.logs import configure_logging
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 
-app = typer.Typer(help="IT Vision engines: the marketplace's business backend.", no_args_is_help=True)
+app = typer.Typer(
+    help="IT Vision engines: the marketplace's business backend.", no_args_is_help=True
+)
 events_app = typer.Typer(help="Read the event log and the consumer groups.", no_args_is_help=True)
 dlq_app = typer.Typer(help="The dead-letter store.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -97,7 +99,9 @@ def serve(
 
 @app.command()
 def worker(
-    engines: Annotated[str | None, typer.Option(help="Comma-separated engine codes; default all")] = None,
+    engines: Annotated[
+        str | None, typer.Option(help="Comma-separated engine codes; default all")
+    ] = None,
     relay: Annotated[bool, typer.Option(help="Also relay the outbox to Kafka")] = True,
 ) -> None:
     """Only the consumers of the given engines (and the relay), until SIGTERM or SIGINT; the
@@ -120,7 +124,9 @@ def worker(
 
 @app.command()
 def migrate(
-    revision: Annotated[str | None, typer.Option(help="Write a new migration with this message")] = None,
+    revision: Annotated[
+        str | None, typer.Option(help="Write a new migration with this message")
+    ] = None,
 ) -> None:
     """Bring the database schema up to date (serve and worker also do it at start)."""
 
@@ -138,7 +144,9 @@ def migrate(
 @app.command()
 def topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines")] = False,
-    schemas: Annotated[Path | None, typer.Option(help="Write one JSON Schema per topic here")] = None,
+    schemas: Annotated[
+        Path | None, typer.Option(help="Write one JSON Schema per topic here")
+    ] = None,
 ) -> None:
     """Every topic of the registry."""
     registry = bootstrap.registry()
@@ -149,8 +157,13 @@ def topics(
         err.print(f"{len(registry)} schemas written to {schemas}")
         return
     rows = [
-        {"name": t.name, "owner": t.owner, "key": t.key, "version": t.version,
-         "description": t.description}
+        {
+            "name": t.name,
+            "owner": t.owner,
+            "key": t.key,
+            "version": t.version,
+            "description": t.description,
+        }
         for t in registry
     ]
     if as_json:
@@ -174,8 +187,14 @@ def events_groups() -> None:
         for column in ("group", "topics", "position", "lag", "dead letters", "owner"):
             table.add_column(column)
         for s in statuses:
-            table.add_row(s.group, str(len(s.topics)), str(s.position), str(s.lag),
-                          str(s.dead_letters), s.owner or "-")
+            table.add_row(
+                s.group,
+                str(len(s.topics)),
+                str(s.position),
+                str(s.lag),
+                str(s.dead_letters),
+                s.owner or "-",
+            )
         console.print(table if statuses else "no consumer groups yet")
 
     _run(work)
@@ -216,7 +235,9 @@ def replay(
         err.print("[red]error:[/red] give exactly one of --from-offset and --from-time")
         raise typer.Exit(2)
     when = from_time.replace(tzinfo=from_time.tzinfo or _utc()) if from_time else None
-    console.print(_run(lambda p: operations.reset_group(p, group, from_offset=from_offset, from_time=when)))
+    console.print(
+        _run(lambda p: operations.reset_group(p, group, from_offset=from_offset, from_time=when))
+    )
 
 
 def _utc():  # type: ignore[no-untyped-def]
@@ -233,8 +254,15 @@ def dlq_list(group: Annotated[str | None, typer.Option(help="Only this group")] 
     for column in ("id", "group", "topic", "reason", "attempts", "failed at", "error"):
         table.add_column(column)
     for d in letters:
-        table.add_row(str(d.id), d.group, d.topic, d.reason, str(d.attempts),
-                      d.failed_at.isoformat(timespec="seconds"), d.error.strip().splitlines()[-1][:80])
+        table.add_row(
+            str(d.id),
+            d.group,
+            d.topic,
+            d.reason,
+            str(d.attempts),
+            d.failed_at.isoformat(timespec="seconds"),
+            d.error.strip().splitlines()[-1][:80],
+        )
     console.print(table)
 
 
@@ -242,8 +270,20 @@ def dlq_list(group: Annotated[str | None, typer.Option(help="Only this group")] 
 def dlq_show(letter_id: int) -> None:
     """One dead letter with its message and full error."""
     d = _run(lambda p: operations.get_dead_letter(p, letter_id))
-    fields: dict[str, Any] = {c: getattr(d, c) for c in (
-        "id", "group", "event_id", "topic", "key", "partition", "offset", "reason", "attempts")}
+    fields: dict[str, Any] = {
+        c: getattr(d, c)
+        for c in (
+            "id",
+            "group",
+            "event_id",
+            "topic",
+            "key",
+            "partition",
+            "offset",
+            "reason",
+            "attempts",
+        )
+    }
     fields["failed_at"] = d.failed_at.isoformat()
     console.print_json(data=fields)
     console.print("[bold]message[/bold]")

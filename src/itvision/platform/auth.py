@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from itvision.platform.db import Base, UtcDateTime, Database
+from itvision.platform.db import Base, Database, UtcDateTime
 from itvision.platform.errors import Forbidden, NotFound, Unauthenticated
 from itvision.platform.events import utcnow
 from itvision.settings import Settings

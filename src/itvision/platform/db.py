@@ -86,7 +86,9 @@ class Database:
         self.engine = create_engine(url)
         self.is_sqlite = url.startswith("sqlite")
         write_engine = (
-            self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
         )
         self.writes = async_sessionmaker(write_engine, expire_on_commit=False)
         self.reads = async_sessionmaker(self.engine, expire_on_commit=False)

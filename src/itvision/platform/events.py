@@ -26,7 +26,9 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 # XOF has no minor unit: an Amount of 1500 is 1 500 F CFA. Never a float.
-Amount = Annotated[int, Field(ge=0, description="Amount in the currency's minor unit (XOF: francs)")]
+Amount = Annotated[
+    int, Field(ge=0, description="Amount in the currency's minor unit (XOF: francs)")
+]
 SignedAmount = Annotated[int, Field(description="Signed amount in the currency's minor unit")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 # Rates are exact decimals in Python; the seed's consumers read them as JSON numbers.

@@ -14,7 +14,9 @@ EVENTS_FAILED = Counter(
 EVENTS_DEAD_LETTERED = Counter(
     "itvision_events_dead_lettered", "Events moved to the dead-letter store", ["group", "topic"]
 )
-EVENTS_RELAYED = Counter("itvision_events_relayed", "Events the relay delivered to Kafka", ["topic"])
+EVENTS_RELAYED = Counter(
+    "itvision_events_relayed", "Events the relay delivered to Kafka", ["topic"]
+)
 CONSUMER_LAG = Gauge("itvision_consumer_lag", "Events not yet applied by a group", ["group"])
 HANDLER_SECONDS = Histogram(
     "itvision_handler_seconds", "Time spent in one handler call", ["group", "topic"]

@@ -40,7 +40,10 @@ class Platform:
         self.db = Database(settings.database)
         self.notifier = LogNotifier()
         self.uows = UnitOfWorkFactory(
-            self.db.writes, registry, is_postgres=not self.db.is_sqlite, on_commit=self.notifier.wake
+            self.db.writes,
+            registry,
+            is_postgres=not self.db.is_sqlite,
+            on_commit=self.notifier.wake,
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -71,7 +74,9 @@ class Platform:
     async def start(self, *, groups: Iterable[str] | None = None, relay: bool = True) -> None:
         """Start consumers of `groups` (all when None) and, on Kafka, the relay."""
         self._stop.clear()
-        selected = [self.group(n) for n in groups] if groups is not None else list(self.groups.values())
+        selected = (
+            [self.group(n) for n in groups] if groups is not None else list(self.groups.values())
+        )
         if not self.db.is_sqlite:
             self._listener = PostgresListener(self.db.url, self.notifier)
             await self._listener.start()

@@ -32,7 +32,9 @@ class Topic:
 
     def __post_init__(self) -> None:
         if not TOPIC_NAME.match(self.name):
-            raise ValueError(f"topic {self.name!r} does not follow {{domain}}.{{entity}}.{{action}}")
+            raise ValueError(
+                f"topic {self.name!r} does not follow {{domain}}.{{entity}}.{{action}}"
+            )
         if not ENGINE_CODE.match(self.owner):
             raise ValueError(f"topic {self.name!r}: owner {self.owner!r} is not an engine code")
         if self.key not in self.payload.model_fields:

@@ -49,7 +49,9 @@ class UnitOfWork:
         self.cause = cause
         self._pending: list[Envelope] = []
 
-    def emit(self, topic: str, payload: Payload | Mapping[str, Any], *, key: str | None = None) -> Envelope:
+    def emit(
+        self, topic: str, payload: Payload | Mapping[str, Any], *, key: str | None = None
+    ) -> Envelope:
         """Record an event to publish when this unit of work commits.
 
         Raises UnknownTopic for a topic not in the registry and InvalidPayload, naming the

@@ -112,7 +112,9 @@ class KafkaRelay:
                     await self._send(producer, batch)
                     backoff = 0.5
                 except (KafkaError, OSError) as exc:
-                    log.warning("relay cannot reach Kafka; retrying", error=repr(exc), retry_in=backoff)
+                    log.warning(
+                        "relay cannot reach Kafka; retrying", error=repr(exc), retry_in=backoff
+                    )
                     if producer is not None:
                         with contextlib.suppress(Exception):
                             await producer.stop()
@@ -209,12 +211,16 @@ class KafkaGroupConsumer:
                 for r in records:
                     key = r.key.decode(errors="replace") if r.key else ""
                     messages.append(
-                        Message(self.topics.local(r.topic), r.partition, r.offset, key, r.value or b"")
+                        Message(
+                            self.topics.local(r.topic), r.partition, r.offset, key, r.value or b""
+                        )
                     )
                 ends[tp] = records[-1].offset + 1
             await self.processor.process(messages)
             try:
-                await asyncio.wait_for(consumer.commit(ends), self.settings.kafka_session_timeout_ms / 1000 * 3)
+                await asyncio.wait_for(
+                    consumer.commit(ends), self.settings.kafka_session_timeout_ms / 1000 * 3
+                )
             except (CommitFailedError, IllegalStateError, KafkaError, TimeoutError) as exc:
                 # The new owner of the partition (after a rebalance) or this consumer (after
                 # the outage) reads again from the last committed offset; the inbox skips
@@ -238,7 +244,9 @@ async def ping(settings: Settings, timeout: float = 2.0) -> None:
             await admin.close()
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topics: KafkaTopics, names: Sequence[str]) -> list[TopicPartition]:
+async def _partitions(
+    consumer: AIOKafkaConsumer, topics: KafkaTopics, names: Sequence[str]
+) -> list[TopicPartition]:
     await consumer.topics()  # refreshes the metadata that partitions_for_topic reads
     result = []
     for name in names:
@@ -251,7 +259,9 @@ async def group_offsets(settings: Settings, group: str, names: Sequence[str]) ->
     """(events committed, lag) of a Kafka consumer group over its topics."""
     topics = KafkaTopics(settings)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, group_id=topics.wire(group), enable_auto_commit=False
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=topics.wire(group),
+        enable_auto_commit=False,
     )
     await consumer.start()
     try:
@@ -274,7 +284,8 @@ async def seek_group(
 ) -> dict[tuple[str, int], int]:
     """Commit new offsets for an idle group: `from_offset` in every partition (within what the
     partition holds), or the first offset at or after `from_time`. It joins the group to do so
-    (brokers refuse commits from outside an active group), and refuses if workers hold part of it."""
+    (brokers refuse commits from outside an active group) and refuses while workers hold part
+    of it."""
     topics = KafkaTopics(settings)
     await topics.ensure(names)
     timeout = settings.kafka_session_timeout_ms

@@ -29,15 +29,20 @@ class GroupStatus:
 async def group_statuses(platform: Platform) -> list[GroupStatus]:
     async with platform.db.reads() as session:
         dead = dict(
-            (await session.execute(select(DeadLetter.group, func.count()).group_by(DeadLetter.group))).all()
+            (
+                await session.execute(
+                    select(DeadLetter.group, func.count()).group_by(DeadLetter.group)
+                )
+            ).all()
         )
-        rows = {
-            r.group: r for r in await session.scalars(select(ConsumerPosition))
-        }
+        rows = {r.group: r for r in await session.scalars(select(ConsumerPosition))}
     if platform.settings.uses_kafka:
         from itvision.platform.bus.kafka import group_offsets
 
-        kafka = {g: await group_offsets(platform.settings, g, platform.group(g).topics) for g in platform.groups}
+        kafka = {
+            g: await group_offsets(platform.settings, g, platform.group(g).topics)
+            for g in platform.groups
+        }
     statuses = []
     for name, group in sorted(platform.groups.items()):
         row = rows.get(name)
@@ -47,12 +52,16 @@ async def group_statuses(platform: Platform) -> list[GroupStatus]:
         else:
             position = row.position if row else 0
             lag = await LogReader(platform.db, name, group.topics, 1).lag(position)
-            owner = row.lease_owner if row and row.lease_until and row.lease_until > utcnow() else None
+            owner = (
+                row.lease_owner if row and row.lease_until and row.lease_until > utcnow() else None
+            )
         statuses.append(GroupStatus(name, group.topics, position, lag, dead.get(name, 0), owner))
     return statuses
 
 
-async def list_dead_letters(platform: Platform, group: str | None = None, limit: int = 100) -> list[DeadLetter]:
+async def list_dead_letters(
+    platform: Platform, group: str | None = None, limit: int = 100
+) -> list[DeadLetter]:
     query = select(DeadLetter).order_by(DeadLetter.id).limit(limit)
     if group:
         query = query.where(DeadLetter.group == group)
@@ -91,7 +100,11 @@ async def drop_dead_letter(platform: Platform, letter_id: int) -> None:
 
 
 async def reset_group(
-    platform: Platform, group_name: str, *, from_offset: int | None = None, from_time: datetime | None = None
+    platform: Platform,
+    group_name: str,
+    *,
+    from_offset: int | None = None,
+    from_time: datetime | None = None,
 ) -> str:
     """Make a group read again from an offset (the SQL log position, or the offset in every Kafka
     partition) or from a time. The inbox forgets the events at and after that point so they
@@ -106,7 +119,9 @@ async def reset_group(
     if platform.settings.uses_kafka:
         from itvision.platform.bus.kafka import seek_group
 
-        kafka_offsets = await seek_group(platform.settings, group.name, group.topics, from_offset, from_time)
+        kafka_offsets = await seek_group(
+            platform.settings, group.name, group.topics, from_offset, from_time
+        )
     async with platform.db.writes() as session, session.begin():
         forget = delete(InboxEntry).where(InboxEntry.group == group.name)
         if from_time is not None:
@@ -117,15 +132,26 @@ async def reset_group(
             start = from_offset
             if from_time is not None:
                 start = await session.scalar(
-                    select(func.min(LoggedEvent.position)).where(LoggedEvent.created_at >= from_time)
+                    select(func.min(LoggedEvent.position)).where(
+                        LoggedEvent.created_at >= from_time
+                    )
                 )
-                start = start if start is not None else (await session.scalar(select(func.max(LoggedEvent.position))) or 0) + 1
+                start = (
+                    start
+                    if start is not None
+                    else (await session.scalar(select(func.max(LoggedEvent.position))) or 0) + 1
+                )
             await ensure_position_row(platform.db, session, group.name)
             # Taking the lease away makes a running consumer drop its batch and re-read.
             await session.execute(
                 update(ConsumerPosition)
                 .where(ConsumerPosition.group == group.name)
-                .values(position=max(start - 1, 0), lease_owner=None, lease_until=None, updated_at=utcnow())
+                .values(
+                    position=max(start - 1, 0),
+                    lease_owner=None,
+                    lease_until=None,
+                    updated_at=utcnow(),
+                )
             )
             from_start = start <= 1
         else:
@@ -140,7 +166,9 @@ async def reset_group(
     return f"{group.name} will re-read from {where}{rebuilt}"
 
 
-async def read_log(platform: Platform, *, after: int, topic: str | None = None, limit: int = 100) -> list[Message]:
+async def read_log(
+    platform: Platform, *, after: int, topic: str | None = None, limit: int = 100
+) -> list[Message]:
     if topic is not None:
         platform.registry.get(topic)
     reader = LogReader(platform.db, "", [topic] if topic else None, 1)

@@ -167,7 +167,9 @@ class GroupProcessor:
         async with self.uows(self.group.name) as uow:
             event = item[1]
             event_id = str(event.id) if isinstance(event, Event) else event.event_id
-            await self._dead_letter(uow.session, message, "handler_failed", error, attempt, event_id)
+            await self._dead_letter(
+                uow.session, message, "handler_failed", error, attempt, event_id
+            )
             if advance:
                 await advance(uow.session, message)
 
@@ -178,13 +180,17 @@ class GroupProcessor:
         async with self.uows(self.group.name) as uow:
             session = uow.session
             ids = [str(e.id) for _, e in items if isinstance(e, Event)]
-            seen = set(
-                await session.scalars(
-                    select(InboxEntry.event_id).where(
-                        InboxEntry.group == self.group.name, InboxEntry.event_id.in_(ids)
+            seen = (
+                set(
+                    await session.scalars(
+                        select(InboxEntry.event_id).where(
+                            InboxEntry.group == self.group.name, InboxEntry.event_id.in_(ids)
+                        )
                     )
                 )
-            ) if ids else set()
+                if ids
+                else set()
+            )
             inbox: list[dict[str, Any]] = []
             for message, event in items:
                 if isinstance(event, Unreadable):
@@ -269,9 +275,7 @@ class GroupProcessor:
 
     async def apply_dead_letter(self, letter: DeadLetter) -> Event[Any]:
         """Apply a dead letter again; on success it leaves the store in the same transaction."""
-        message = Message(
-            letter.topic, letter.partition, letter.offset, letter.key, letter.message
-        )
+        message = Message(letter.topic, letter.partition, letter.offset, letter.key, letter.message)
         event = decode(self.uows.registry, message)
         if isinstance(event, Unreadable):
             raise ValueError(f"still unreadable: {event.reason}: {event.error}")

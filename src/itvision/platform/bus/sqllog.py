@@ -74,7 +74,9 @@ class LogReader:
         async with self.db.writes() as session, session.begin():
             await session.execute(
                 update(ConsumerPosition)
-                .where(ConsumerPosition.group == self.name, ConsumerPosition.lease_owner == self.owner)
+                .where(
+                    ConsumerPosition.group == self.name, ConsumerPosition.lease_owner == self.owner
+                )
                 .values(lease_owner=None, lease_until=None)
             )
 
@@ -94,7 +96,9 @@ class LogReader:
         query = query.order_by(LoggedEvent.position).limit(limit)
         async with self.db.reads() as session:
             rows = (await session.execute(query)).all()
-        return [Message(topic, 0, position, key, envelope) for position, topic, key, envelope in rows]
+        return [
+            Message(topic, 0, position, key, envelope) for position, topic, key, envelope in rows
+        ]
 
     async def advance(self, session: AsyncSession, last: Message) -> None:
         """Move the position to `last`, inside the caller's transaction, if we hold the lease."""
