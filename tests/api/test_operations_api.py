@@ -1,0 +1,180 @@
+"""The HTTP API of the platform: health, metrics, AsyncAPI, roles, problem+json errors, and the
+operations on consumer groups and dead letters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import jwt
+import pytest
+from fastapi.routing import APIRoute
+
+from itvision.app import create_app
+from itvision.platform.auth import Principal, Role, create_api_token
+from itvision.platform.errors import NotFound
+from tests.conftest import eventually, settings_for_tests
+from tests.demo_engine import DemoGroup
+from tests.platform.test_delivery import dead_letters, publish, wait_applied
+
+ADMIN = {"Authorization": "Bearer root-secret"}
+
+
+@pytest.fixture
+def backend_settings(tmp_path):
+    return settings_for_tests(
+        tmp_path, admin_token="root-secret", jwt_secret="jwt-secret-for-tests-0123456789abcdef"
+    )
+
+
+@pytest.fixture
+async def demo():
+    return DemoGroup()
+
+
+@pytest.fixture
+async def platform(make_platform, demo):
+    platform = await make_platform(demo.group)
+    await platform.start()
+    return platform
+
+
+@pytest.fixture
+async def client(platform):
+    app = create_app(platform, run_consumers=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def test_health_readiness_and_metrics(client, platform):
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "bus": "ok"}
+    await publish(platform, "s1", [0])
+    metrics = (await client.get("/metrics")).text
+    assert 'itvision_events_published_total{topic="demo.note.added"}' in metrics
+
+
+async def test_asyncapi_describes_every_topic(client, platform):
+    document = (await client.get("/asyncapi.json")).json()
+    assert document["asyncapi"].startswith("3.")
+    addresses = {c["address"] for c in document["channels"].values()}
+    assert addresses == set(platform.registry.names())
+    price = document["components"]["messages"]["pricing_price_calculated"]["payload"]
+    assert "marginRate" in price["properties"]["payload"]["properties"]
+
+
+async def test_topics_are_open_to_anyone(client):
+    topics = (await client.get("/api/events/topics")).json()
+    assert len(topics) >= 70
+    assert {"name", "owner", "description", "key", "version"} <= set(topics[0])
+
+
+async def test_roles_are_enforced_with_problem_details(client, platform):
+    anonymous = await client.get("/api/events/groups")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"] == "application/problem+json"
+    assert anonymous.json()["code"] == "unauthenticated"
+
+    customer = await create_api_token(platform.db, Role.CUSTOMER, "cust-1")
+    forbidden = await client.get(
+        "/api/events/groups", headers={"Authorization": f"Bearer {customer}"}
+    )
+    assert forbidden.status_code == 403
+    assert forbidden.json()["code"] == "forbidden"
+
+    staff = await create_api_token(platform.db, Role.STAFF, "awa")
+    groups = await client.get("/api/events/groups", headers={"Authorization": f"Bearer {staff}"})
+    assert groups.status_code == 200
+    assert groups.json()[0]["group"] == "demo-engine"
+    staff_on_admin = await client.get(
+        "/api/events/dead-letters", headers={"Authorization": f"Bearer {staff}"}
+    )
+    assert staff_on_admin.status_code == 403
+
+    bad = await client.get("/api/events/groups", headers={"Authorization": "Bearer itv_nope"})
+    assert bad.status_code == 401
+
+
+async def test_a_jwt_carries_subject_and_role(client):
+    exp = datetime.now(UTC) + timedelta(minutes=5)
+    token = jwt.encode(
+        {"sub": "moussa", "role": "staff", "exp": exp}, "jwt-secret-for-tests-0123456789abcdef"
+    )
+    ok = await client.get("/api/events/groups", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200
+    forged = jwt.encode(
+        {"sub": "moussa", "role": "admin", "exp": exp}, "another-secret-0123456789abcdef-xyz"
+    )
+    assert (
+        await client.get("/api/events/groups", headers={"Authorization": f"Bearer {forged}"})
+    ).status_code == 401
+
+
+async def test_a_body_that_does_not_validate_is_a_422_naming_the_field(client):
+    response = await client.post(
+        "/api/events/groups/demo-engine/replay", json={"from_offset": -1}, headers=ADMIN
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["field"] == "body.from_offset"
+    not_json = await client.post(
+        "/api/events/groups/demo-engine/replay",
+        content=b"{oops",
+        headers={**ADMIN, "content-type": "application/json"},
+    )
+    assert not_json.status_code == 422
+    unknown_group = await client.post(
+        "/api/events/groups/nobody/replay", json={"from_offset": 0}, headers=ADMIN
+    )
+    assert unknown_group.status_code == 400
+    assert "nobody" in unknown_group.json()["detail"]
+
+
+async def test_dead_letters_can_be_read_replayed_and_dropped(client, platform, demo):
+    demo.always_fail.update({1, 2})
+    await publish(platform, "s1", range(4))
+    await wait_applied(platform, demo.name, 2)
+
+    async def two() -> bool:
+        return len(await dead_letters(platform)) == 2
+
+    await eventually(two, what="two dead letters")
+    letters = (await client.get("/api/events/dead-letters", headers=ADMIN)).json()
+    assert [d["reason"] for d in letters] == ["handler_failed", "handler_failed"]
+    first, second = letters[0]["id"], letters[1]["id"]
+    shown = (await client.get(f"/api/events/dead-letters/{first}", headers=ADMIN)).json()
+    assert '"seq":1' in shown["message"]
+
+    failing_again = await client.post(f"/api/events/dead-letters/{first}/replay", headers=ADMIN)
+    assert failing_again.status_code == 422
+    demo.always_fail.clear()
+    assert (
+        await client.post(f"/api/events/dead-letters/{first}/replay", headers=ADMIN)
+    ).status_code == 200
+    assert (
+        await client.delete(f"/api/events/dead-letters/{second}", headers=ADMIN)
+    ).status_code == 204
+    assert (await client.get("/api/events/dead-letters", headers=ADMIN)).json() == []
+    missing = await client.get(f"/api/events/dead-letters/{second}", headers=ADMIN)
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "id"
+
+
+async def test_every_api_route_declares_who_may_call_it(client):
+    app = client._transport.app
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/"):
+            names = {d.call.__name__ for d in route.dependant.dependencies if d.call}
+            assert names & {"dependency", "_public"}, f"{route.path} declares no roles"
+
+
+def test_a_customer_reaches_only_their_own_records():
+    customer = Principal("cust-1", Role.CUSTOMER)
+    customer.ensure_owns("cust-1")
+    with pytest.raises(NotFound):
+        customer.ensure_owns("cust-2", "order")
+    Principal("awa", Role.STAFF).ensure_owns("cust-2")

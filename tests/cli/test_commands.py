@@ -1,0 +1,69 @@
+"""The `itvision` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
+    env["ITVISION_DATA_DIR"] = str(tmp_path / "data")
+    env["ITVISION_LOG_FORMAT"] = "json"
+
+    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "itvision", *args],
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+def test_topics_as_json_and_as_schemas(run, tmp_path):
+    listed = run("topics", "--json")
+    assert listed.returncode == 0, listed.stderr
+    topics = json.loads(listed.stdout)
+    assert len(topics) >= 70
+    assert {"name": "order.order.placed", "owner": "order-engine"}.items() <= next(
+        t for t in topics if t["name"] == "order.order.placed"
+    ).items()
+    schemas = tmp_path / "schemas"
+    assert run("topics", "--schemas", str(schemas)).returncode == 0
+    assert len(list(schemas.glob("*.json"))) == len(topics)
+    schema = json.loads((schemas / "pricing.price.calculated.json").read_text())
+    assert "finalPrice" in schema["properties"]
+
+
+def test_a_wrong_setting_stops_with_one_line_naming_the_variable(run):
+    result = run("migrate", ITVISION_BUS_URL="rabbitmq://localhost")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "ITVISION_BUS_URL" in lines[0] and "kafka://" in lines[0]
+
+
+def test_migrate_then_operate(run):
+    first = run("migrate")
+    assert first.returncode == 0, first.stderr
+    assert "migrated" in first.stdout
+    assert "up to date" in run("migrate").stdout
+    token = run("tokens", "create", "--role", "staff", "--subject", "awa")
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.strip().startswith("itv_")
+    assert run("tokens", "create", "--role", "king", "--subject", "x").returncode == 2
+    assert run("dlq", "list").returncode == 0
+    missing = run("dlq", "show", "42")
+    assert missing.returncode == 1
+    assert "no dead letter 42" in missing.stderr
+    assert run("events", "groups").returncode == 0
+    assert run("events", "tail", "--no-follow").returncode == 0
+    assert run("replay", "--group", "x").returncode == 2
