@@ -65,8 +65,9 @@ class Platform:
         )
 
     def group(self, name: str) -> ConsumerGroup:
+        """The group named by its engine code; `loyalty` stands for `loyalty-engine`."""
         try:
-            return self.groups[name]
+            return self.groups.get(name) or self.groups[f"{name}-engine"]
         except KeyError:
             known = ", ".join(sorted(self.groups)) or "none"
             raise ConfigurationError(f"no consumer group {name!r} (known: {known})") from None
