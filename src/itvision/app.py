@@ -43,7 +43,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
             platform_ = app.state.platform = build_platform(load_settings())
         before, after = await migrations.upgrade(platform_.db)
         if before != after:
-            log.info("schema migrated", before=before, after=after)
+            log.info("schema migrated", before=sorted(before), after=sorted(after))
         if run_consumers:
             await platform_.start()
         try:

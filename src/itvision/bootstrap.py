@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+import typer
 from fastapi import APIRouter
 from sqlalchemy import MetaData
 
@@ -66,6 +67,12 @@ def routers() -> list[tuple[str, APIRouter]]:
     """Each engine's `api.router`, mounted at /api/<engine>."""
     modules = ((engine, _optional(engine, "api")) for engine in ENGINES)
     return [(engine, m.router) for engine, m in modules if m is not None]
+
+
+def commands() -> list[tuple[str, typer.Typer]]:
+    """Each engine's `cli.app`, added to the `itvision` command as `itvision <engine> …`."""
+    modules = ((engine, _optional(engine, "cli")) for engine in ENGINES)
+    return [(engine, m.app) for engine, m in modules if m is not None]
 
 
 def metadata() -> MetaData:

@@ -31,6 +31,21 @@ tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(tokens_app, name="tokens")
+for _engine, _commands in bootstrap.commands():
+    app.add_typer(_commands, name=_engine)
+
+
+class _Runner:
+    """`ctx.obj` of every command, engines' included (see platform.commands)."""
+
+    def run(self, work: Callable[[Platform], Awaitable[T]], *, migrate: bool = True) -> T:
+        return _run(work, migrate=migrate)
+
+
+@app.callback()
+def _main(ctx: typer.Context) -> None:
+    ctx.obj = _Runner()
+
 
 console = Console()
 err = Console(stderr=True)

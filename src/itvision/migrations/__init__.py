@@ -1,4 +1,6 @@
-"""Schema migrations (Alembic), one linear history for every engine's tables."""
+"""Schema migrations (Alembic). The platform's tables are revision 0001; each engine keeps its
+own branch from there (`branch_labels = ("catalog",)`, `down_revision = "0001"`), so engines
+add tables without touching each other's history. `upgrade` brings every branch to its head."""
 
 from __future__ import annotations
 
@@ -24,27 +26,51 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-def head() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
-async def current(db: Database) -> str | None:
+async def current(db: Database) -> frozenset[str]:
     async with db.engine.connect() as conn:
-        return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
-
-
-async def upgrade(db: Database) -> tuple[str | None, str | None]:
-    """Bring the schema to the newest revision; returns (before, after)."""
-    before = await current(db)
-    if before != head():
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(_config(c), "head"))
-    return before, head()
-
-
-async def new_revision(db: Database, message: str) -> None:
-    """Write a migration for the difference between the models and the database."""
-    async with db.engine.begin() as conn:
-        await conn.run_sync(
-            lambda c: command.revision(_config(c), message=message, autogenerate=True)
+        return await conn.run_sync(
+            lambda c: frozenset(MigrationContext.configure(c).get_current_heads())
         )
+
+
+async def upgrade(db: Database) -> tuple[frozenset[str], frozenset[str]]:
+    """Bring every branch of the schema to its newest revision; returns (before, after)."""
+    before = await current(db)
+    if before != heads():
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(_config(c), "heads"))
+    return before, heads()
+
+
+async def new_revision(db: Database, message: str, branch: str | None = None) -> None:
+    """Write a migration for the difference between the models and the database; `branch`
+    starts an engine's own branch from the platform revision, or extends it."""
+
+    def write(c: Connection) -> None:
+        config = _config(c)
+        config.attributes["table_prefix"] = f"{branch}_" if branch else None
+        if branch is None:
+            command.revision(config, message=message, autogenerate=True)
+        elif branch in _labels():
+            command.revision(config, message=message, autogenerate=True, head=f"{branch}@head")
+        else:
+            command.revision(
+                config,
+                message=message,
+                autogenerate=True,
+                head="0001",
+                branch_label=branch,
+                rev_id=f"{branch}_0001",
+            )
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(write)
+
+
+def _labels() -> set[str]:
+    script = ScriptDirectory.from_config(_config())
+    return {label for rev in script.walk_revisions() for label in rev.branch_labels}

@@ -9,9 +9,21 @@ connection = context.config.attributes.get("connection")
 if connection is None or context.is_offline_mode():
     raise SystemExit("run migrations with `itvision migrate`")
 
+# `itvision migrate --revision MSG --engine E` writes only engine E's tables (named `E_…`).
+prefix = context.config.attributes.get("table_prefix")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    if prefix is None:
+        return True
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return str(table).startswith(prefix)
+
+
 context.configure(
     connection=connection,
     target_metadata=metadata(),
+    include_object=include_object,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
