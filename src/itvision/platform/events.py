@@ -32,10 +32,18 @@ Amount = Annotated[
 SignedAmount = Annotated[int, Field(description="Signed amount in the currency's minor unit")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 # Rates are exact decimals in Python; the seed's consumers read them as JSON numbers.
+_AS_JSON_NUMBER = PlainSerializer(lambda d: float(d), return_type=float, when_used="json")
 Rate = Annotated[
     Decimal,
     Field(ge=0, le=10, description="A rate as a decimal fraction: 0.18 is 18 %"),
-    PlainSerializer(lambda d: float(d), return_type=float, when_used="json"),
+    _AS_JSON_NUMBER,
+]
+# A margin can be negative (a sale at a loss). Narrow a bound with Annotated[Rate, Field(le=1)]:
+# `x: Rate = Field(le=1)` would keep the wider bound.
+SignedRate = Annotated[
+    Decimal,
+    Field(le=1, description="A rate that may be negative, as a decimal fraction: -0.05 is -5 %"),
+    _AS_JSON_NUMBER,
 ]
 
 

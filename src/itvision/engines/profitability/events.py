@@ -4,21 +4,22 @@ A margin can be negative (a product sold at a loss), so margins are `SignedAmoun
 rates are `SignedRate`: margin divided by revenue, None when there was no revenue.
 """
 
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
-from itvision.platform.events import Amount, Currency, Payload, Rate, SignedAmount, UtcDatetime
+from itvision.platform.events import (
+    Amount,
+    Currency,
+    Payload,
+    Rate,
+    SignedAmount,
+    SignedRate,
+    UtcDatetime,
+)
 from itvision.platform.topics import Topic
 
 OWNER = "profitability-engine"
-
-SignedRate = Annotated[
-    Decimal,
-    Field(le=1, description="A rate that may be negative, as a decimal fraction: -0.05 is -5 %"),
-    PlainSerializer(lambda d: float(d), return_type=float, when_used="json"),
-]
 
 
 class MarginComputed(Payload):
