@@ -216,6 +216,7 @@ async def test_an_unreadable_message_is_dead_lettered_not_fatal(make_platform):
                 await session.execute(
                     insert(LoggedEvent).values(
                         event_id=f"garbage-{i}",
+                        correlation_id=f"garbage-{i}",
                         topic="demo.note.added",
                         key="s1",
                         envelope=value.decode(),

@@ -5,8 +5,25 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
+from typing import Any
 
 import structlog
+
+# (group, event) being handled; read only when a line is actually logged, so handling an
+# event costs one ContextVar set instead of binding four log fields.
+CURRENT_EVENT: ContextVar[tuple[str, Any] | None] = ContextVar("itvision_event", default=None)
+
+
+def _add_event_context(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    current = CURRENT_EVENT.get()
+    if current is not None:
+        group, event = current
+        event_dict.setdefault("event_id", str(event.id))
+        event_dict.setdefault("correlation_id", str(event.correlation_id))
+        event_dict.setdefault("topic", event.type)
+        event_dict.setdefault("group", group)
+    return event_dict
 
 
 def configure_logging(level: str = "info", fmt: str = "auto") -> None:
@@ -17,6 +34,7 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            _add_event_context,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,

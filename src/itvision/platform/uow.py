@@ -12,22 +12,62 @@ committed.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itvision.platform import metrics
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.errors import InvalidPayload
-from itvision.platform.events import Envelope, Event, Payload, new_event_id, utcnow
+from itvision.platform.events import Event, Payload, new_event_id, utcnow
 from itvision.platform.topics import TopicRegistry
 
 # Any constant: the key of the PostgreSQL advisory lock that orders writers of the event log.
 EVENT_LOG_LOCK = 0x17_0E_57
 NOTIFY_CHANNEL = "itvision_events"
+EVENT_LOG = LoggedEvent.__table__
+
+
+@dataclass(slots=True)
+class PendingEvent:
+    """An event emitted in a unit of work, written to the log when it commits."""
+
+    id: str
+    type: str
+    version: int
+    source: str
+    key: str
+    timestamp: datetime
+    correlation_id: str
+    causation_id: str | None
+    payload: dict[str, Any]
+
+    def log_row(self) -> dict[str, Any]:
+        wire = {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "source": self.source,
+            "key": self.key,
+            "timestamp": self.timestamp.isoformat().replace("+00:00", "Z"),
+            "correlationId": self.correlation_id,
+            "causationId": self.causation_id,
+            "payload": self.payload,
+        }
+        return {
+            "event_id": self.id,
+            "topic": self.type,
+            "key": self.key,
+            "correlation_id": self.correlation_id,
+            "envelope": json.dumps(wire, separators=(",", ":"), ensure_ascii=False),
+            "created_at": self.timestamp,
+        }
 
 
 class UnitOfWork:
@@ -43,39 +83,39 @@ class UnitOfWork:
     ) -> None:
         self.session = session
         self.source = source
+        self.cause = cause
         self._registry = registry
         self._is_postgres = is_postgres
         self._on_commit = on_commit
-        self.cause = cause
-        self._pending: list[Envelope] = []
+        self._pending: list[PendingEvent] = []
 
     def emit(
         self, topic: str, payload: Payload | Mapping[str, Any], *, key: str | None = None
-    ) -> Envelope:
+    ) -> PendingEvent:
         """Record an event to publish when this unit of work commits.
 
         Raises UnknownTopic for a topic not in the registry and InvalidPayload, naming the
         field, for a payload that does not match the topic's model."""
         spec = self._registry.get(topic)
         model = _validated(spec.payload, payload, topic)
-        envelope = Envelope.model_construct(
-            id=new_event_id(),
+        event_id = str(new_event_id())
+        cause = self.cause
+        event = PendingEvent(
+            id=event_id,
             type=topic,
             version=spec.version,
             source=self.source,
             key=key if key is not None else spec.key_of(model),
             timestamp=utcnow(),
-            correlation_id=self.cause.correlation_id if self.cause else None,
-            causation_id=self.cause.id if self.cause else None,
+            correlation_id=str(cause.correlation_id) if cause else event_id,
+            causation_id=str(cause.id) if cause else None,
             payload=model.model_dump(mode="json", by_alias=True),
         )
-        if envelope.correlation_id is None:
-            envelope.correlation_id = envelope.id
-        self._pending.append(envelope)
-        return envelope
+        self._pending.append(event)
+        return event
 
     @property
-    def emitted(self) -> list[Envelope]:
+    def emitted(self) -> list[PendingEvent]:
         return list(self._pending)
 
     async def flush_events(self) -> None:
@@ -88,7 +128,7 @@ class UnitOfWork:
             await self.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
             )
-        await self.session.execute(insert(LoggedEvent), [_log_row(e) for e in self._pending])
+        await self.session.execute(EVENT_LOG.insert(), [e.log_row() for e in self._pending])
         if self._is_postgres:
             await self.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
@@ -96,9 +136,9 @@ class UnitOfWork:
         await self.flush_events()
         await self.session.commit()
         published, self._pending = self._pending, []
-        for envelope in published:
-            metrics.EVENTS_PUBLISHED.labels(envelope.type).inc()
         if published:
+            for topic, count in Counter(e.type for e in published).items():
+                metrics.EVENTS_PUBLISHED.labels(topic).inc(count)
             self._on_commit()
 
     async def rollback(self) -> None:
@@ -130,27 +170,6 @@ def _field_names(model: type[Payload]) -> set[str]:
     names = set(model.model_fields)
     names.update(f.alias for f in model.model_fields.values() if f.alias)
     return names
-
-
-def _log_row(envelope: Envelope) -> dict[str, Any]:
-    wire = {
-        "id": str(envelope.id),
-        "type": envelope.type,
-        "version": envelope.version,
-        "source": envelope.source,
-        "key": envelope.key,
-        "timestamp": envelope.timestamp.isoformat().replace("+00:00", "Z"),
-        "correlationId": str(envelope.correlation_id),
-        "causationId": str(envelope.causation_id) if envelope.causation_id else None,
-        "payload": envelope.payload,
-    }
-    return {
-        "event_id": wire["id"],
-        "topic": envelope.type,
-        "key": envelope.key,
-        "envelope": json.dumps(wire, separators=(",", ":"), ensure_ascii=False),
-        "created_at": envelope.timestamp,
-    }
 
 
 class UnitOfWorkFactory:

@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("topic", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("correlation_id", sa.String(length=36), nullable=False),
         sa.Column("envelope", sa.Text(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("position", name=op.f("pk_event_log")),

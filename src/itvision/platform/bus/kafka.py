@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -24,7 +24,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from itvision.platform import metrics
 from itvision.platform.bus.notifier import LogNotifier
-from itvision.platform.bus.processor import GroupProcessor, Message
+from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
 from itvision.platform.bus.sqllog import LogReader, _sleep_or_stop, _wait_any
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
@@ -89,7 +89,7 @@ class KafkaRelay:
         self.topics = topics
         self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds)
         self.db = db
-        self.batch_size = max(settings.consumer_batch_size, 1000)
+        self.batch_size = max(settings.consumer_batch_size, 2000)
         self.poll_seconds = min(settings.consumer_poll_seconds, settings.lease_seconds / 3)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -97,20 +97,17 @@ class KafkaRelay:
         backoff = 0.5
         try:
             while not stop.is_set():
-                seen = self.notifier.generation
                 if not await self.reader.acquire():
                     await _sleep_or_stop(stop, self.poll_seconds)
-                    continue
-                batch = await self.reader.fetch(await self.reader.position(), self.batch_size)
-                if not batch:
-                    await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
                     continue
                 try:
                     if producer is None:
                         producer = producer_for(self.settings)
                         await producer.start()
-                    await self._send(producer, batch)
+                    await self._pump(producer, stop)
                     backoff = 0.5
+                except LeaseLost:
+                    log.warning("relay lease lost")
                 except (KafkaError, OSError) as exc:
                     log.warning(
                         "relay cannot reach Kafka; retrying", error=repr(exc), retry_in=backoff
@@ -121,9 +118,6 @@ class KafkaRelay:
                         producer = None
                     await _sleep_or_stop(stop, backoff)
                     backoff = min(backoff * 2, 10.0)
-                    continue
-                async with self.db.writes() as session, session.begin():
-                    await self.reader.advance(session, batch[-1])
         finally:
             if producer is not None:
                 with contextlib.suppress(Exception):
@@ -131,31 +125,55 @@ class KafkaRelay:
             with contextlib.suppress(Exception):
                 await self.reader.release()
 
-    async def _send(self, producer: AIOKafkaProducer, batch: Sequence[Message]) -> None:
+    async def _pump(self, producer: AIOKafkaProducer, stop: asyncio.Event) -> None:
+        """Relay until the log is drained and an idle wait ends (then the caller renews the
+        lease). Batch k+1 is sent while batch k's acknowledgements are awaited; positions are
+        recorded in order, each once its whole batch is acknowledged."""
+        position = await self.reader.position()
+        in_flight: tuple[list[asyncio.Future[object]], list[Message]] | None = None
+        try:
+            while not stop.is_set():
+                seen = self.notifier.generation
+                batch = await self.reader.fetch(position, self.batch_size)
+                sent = (await self._send(producer, batch), batch) if batch else None
+                if in_flight is not None:
+                    await self._confirm(*in_flight)
+                in_flight = sent
+                if batch:
+                    position = batch[-1].offset
+                    continue
+                await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
+                return
+        finally:
+            if in_flight is not None:
+                with contextlib.suppress(KafkaError, OSError, LeaseLost):
+                    await self._confirm(*in_flight)
+
+    async def _send(
+        self, producer: AIOKafkaProducer, batch: Sequence[Message]
+    ) -> list[asyncio.Future[object]]:
         await self.topics.ensure({m.topic for m in batch})
         futures = []
         for m in batch:
             value = m.value.encode() if isinstance(m.value, str) else m.value
+            headers = [
+                ("id", (m.event_id or "").encode()),
+                ("type", m.topic.encode()),
+                ("correlationId", (m.correlation_id or "").encode()),
+            ]
             futures.append(
                 await producer.send(
-                    self.topics.wire(m.topic),
-                    value=value,
-                    key=m.key.encode(),
-                    headers=_headers(m.topic, value),
+                    self.topics.wire(m.topic), value=value, key=m.key.encode(), headers=headers
                 )
             )
+        return futures
+
+    async def _confirm(self, futures: list[asyncio.Future[object]], batch: list[Message]) -> None:
         await asyncio.gather(*futures)
-        for m in batch:
-            metrics.EVENTS_RELAYED.labels(m.topic).inc()
-
-
-def _headers(topic: str, value: bytes) -> list[tuple[str, bytes]]:
-    data = json.loads(value)
-    return [
-        ("id", str(data.get("id", "")).encode()),
-        ("type", topic.encode()),
-        ("correlationId", str(data.get("correlationId") or "").encode()),
-    ]
+        async with self.db.writes() as session, session.begin():
+            await self.reader.advance(session, batch[-1])
+        for topic, count in Counter(m.topic for m in batch).items():
+            metrics.EVENTS_RELAYED.labels(topic).inc(count)
 
 
 class KafkaGroupConsumer:

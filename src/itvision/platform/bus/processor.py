@@ -17,6 +17,7 @@ import json
 import time
 import traceback
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,12 @@ from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.tables import DeadLetter, InboxEntry
 from itvision.platform.errors import UnknownTopic
 from itvision.platform.events import Envelope, Event, utcnow
+from itvision.platform.logs import CURRENT_EVENT
 from itvision.platform.topics import TopicRegistry
 from itvision.platform.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger("itvision.consumer")
+INBOX = InboxEntry.__table__
 
 # Events written by producers that set no id (the seed's KafkaJS code) get one derived from
 # where they were read, so that reading them twice is still recognised.
@@ -48,6 +51,8 @@ class Message:
     offset: int
     key: str
     value: bytes | str
+    event_id: str | None = None
+    correlation_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,19 @@ Advance = Callable[[AsyncSession, Message], Awaitable[None]]
 
 
 def decode(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable:
+    """The event in a message, or why it cannot be read. Our own envelopes take the fast path
+    (validated straight from JSON); anything else is read field by field, with defaults for
+    what producers like the seed's KafkaJS code leave out."""
+    try:
+        envelope = Envelope.model_validate_json(message.value)
+    except ValidationError:
+        return _decode_leniently(registry, message)
+    if not envelope.key and message.key:
+        envelope.key = message.key
+    return _typed(registry, message, envelope)
+
+
+def _decode_leniently(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable:
     try:
         data = json.loads(message.value)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -81,6 +99,12 @@ def decode(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable
         envelope = Envelope.model_validate(data)
     except ValidationError as exc:
         return Unreadable("malformed", f"bad envelope: {_first_error(exc)}")
+    return _typed(registry, message, envelope)
+
+
+def _typed(
+    registry: TopicRegistry, message: Message, envelope: Envelope
+) -> Event[Any] | Unreadable:
     event_id = str(envelope.id)
     if envelope.type != message.topic:
         return Unreadable("malformed", f"type {envelope.type!r} read on topic", event_id)
@@ -176,7 +200,7 @@ class GroupProcessor:
     async def _apply(
         self, items: Sequence[tuple[Message, Event[Any] | Unreadable]], advance: Advance | None
     ) -> None:
-        applied: list[str] = []
+        applied: Counter[str] = Counter()
         async with self.uows(self.group.name) as uow:
             session = uow.session
             ids = [str(e.id) for _, e in items if isinstance(e, Event)]
@@ -203,7 +227,7 @@ class GroupProcessor:
                     continue
                 seen.add(event_id)
                 await self._handle(event, uow)
-                applied.append(message.topic)
+                applied[message.topic] += 1
                 inbox.append(
                     {
                         "group": self.group.name,
@@ -215,11 +239,11 @@ class GroupProcessor:
                     }
                 )
             if inbox:
-                await session.execute(insert(InboxEntry), inbox)
+                await session.execute(INBOX.insert(), inbox)
             if advance:
                 await advance(session, items[-1][0])
-        for topic in applied:
-            metrics.EVENTS_CONSUMED.labels(self.group.name, topic).inc()
+        for topic, count in applied.items():
+            metrics.EVENTS_CONSUMED.labels(self.group.name, topic).inc(count)
 
     async def _handle(self, event: Event[Any], uow: UnitOfWork) -> None:
         handler = self.group.handlers.get(event.type)
@@ -227,13 +251,11 @@ class GroupProcessor:
             return
         uow.cause = event
         started = time.perf_counter()
-        with structlog.contextvars.bound_contextvars(
-            event_id=str(event.id),
-            correlation_id=str(event.correlation_id),
-            topic=event.type,
-            group=self.group.name,
-        ):
+        token = CURRENT_EVENT.set((self.group.name, event))
+        try:
             await handler(event, uow)
+        finally:
+            CURRENT_EVENT.reset(token)
         metrics.HANDLER_SECONDS.labels(self.group.name, event.type).observe(
             time.perf_counter() - started
         )

@@ -89,16 +89,19 @@ class LogReader:
 
     async def fetch(self, after: int, limit: int) -> list[Message]:
         query = select(
-            LoggedEvent.position, LoggedEvent.topic, LoggedEvent.key, LoggedEvent.envelope
+            LoggedEvent.position,
+            LoggedEvent.topic,
+            LoggedEvent.key,
+            LoggedEvent.envelope,
+            LoggedEvent.event_id,
+            LoggedEvent.correlation_id,
         ).where(LoggedEvent.position > after)
         if self.topics is not None:
             query = query.where(LoggedEvent.topic.in_(self.topics))
         query = query.order_by(LoggedEvent.position).limit(limit)
         async with self.db.reads() as session:
             rows = (await session.execute(query)).all()
-        return [
-            Message(topic, 0, position, key, envelope) for position, topic, key, envelope in rows
-        ]
+        return [Message(r[1], 0, r[0], r[2], r[3], r[4], r[5]) for r in rows]
 
     async def advance(self, session: AsyncSession, last: Message) -> None:
         """Move the position to `last`, inside the caller's transaction, if we hold the lease."""
@@ -142,35 +145,35 @@ class SqlLogConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         name = self.processor.group.name
         holding = False
+        position = 0
         try:
             while not stop.is_set():
                 seen = self.notifier.generation
-                if not await self.reader.acquire():
-                    if holding:
-                        log.warning("lease lost", group=name)
-                    holding = False
-                    await _sleep_or_stop(stop, self.poll_seconds)
-                    continue
                 if not holding:
-                    log.info("consuming", group=name, owner=self.reader.owner)
-                holding = True
-                position = await self.reader.position()
+                    # Taken (or renewed) before reading and after every idle wait; while
+                    # batches keep coming, each advance renews it and detects its loss.
+                    if not await self.reader.acquire():
+                        await _sleep_or_stop(stop, self.poll_seconds)
+                        continue
+                    holding = True
+                    position = await self.reader.position()
                 batch = await self.reader.fetch(position, self.batch_size)
                 if batch:
                     try:
                         await self.processor.process(batch, self.reader.advance)
                     except LeaseLost:
+                        log.warning("lease lost", group=name)
                         holding = False
                         continue
+                    position = batch[-1].offset
                     if len(batch) == self.batch_size:
                         continue
-                    position = batch[-1].offset
                 metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
                 await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
+                holding = False
         finally:
-            if holding:
-                with contextlib.suppress(Exception):
-                    await self.reader.release()
+            with contextlib.suppress(Exception):
+                await self.reader.release()
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
