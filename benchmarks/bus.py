@@ -187,29 +187,33 @@ def verdict(ok: bool | None) -> str:
     return {True: "OK", False: "MISSED", None: "info"}[ok]
 
 
+def number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def report(results: list[Result], n: int, repeat: int) -> None:
     title = f"Event bus throughput: {n:,} events per run, median of {repeat} run(s)"
     table = Table(title=title)
     for column, justify in (
         ("Measurement", "left"),
-        ("Figure", "right"),
+        ("ev/s", "right"),
         ("±", "right"),
         ("Reference", "left"),
-        ("Ref. figure", "right"),
+        ("ev/s", "right"),
         ("±", "right"),
         ("Ratio", "right"),
         ("Target", "left"),
-        ("", "left"),
+        ("Verdict", "left"),
     ):
         table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for r in results:
         style = {True: "green", False: "bold red", None: "dim"}[r.ok]
         table.add_row(
             r.name,
-            rate(r.value),
+            number(r.value),
             spread(r.values),
             r.ref_name,
-            rate(r.ref_value),
+            number(r.ref_value),
             spread(r.ref_values),
             "-" if r.ratio is None else f"{r.ratio:.3f}",
             r.target,
@@ -376,8 +380,10 @@ def limit_for(n: int) -> float:
 
 
 def quiet_gc() -> None:
-    """Collect the garbage of the previous run before the clock starts."""
+    """Collect the garbage of the previous run and freeze what is left, before the clock starts:
+    what `itvision serve` and `worker` do after start-up, for both sides of every ratio."""
     gc.collect()
+    gc.freeze()
 
 
 # --- 1. publish -----------------------------------------------------------------------------
@@ -399,7 +405,8 @@ async def publish_uow(path: Path, registry: TopicRegistry, n: int, per_tx: int) 
 async def publish_raw(path: Path, n: int, per_tx: int) -> float:
     await migrate(sqlite_url(path))
     sql = (
-        "INSERT INTO event_log (event_id, topic, key, envelope, created_at) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO event_log (event_id, topic, key, correlation_id, envelope, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)"
     )
 
     async def insert(first: int, count: int) -> None:
@@ -407,7 +414,7 @@ async def publish_raw(path: Path, n: int, per_tx: int) -> float:
             rows = []
             for seq in range(start, min(start + per_tx, first + count)):
                 event_id, topic, key, envelope, now = raw_event(seq)
-                rows.append((event_id, topic, key, envelope, sqlite_time(now)))
+                rows.append((event_id, topic, key, event_id, envelope, sqlite_time(now)))
             if len(rows) == 1:
                 await conn.execute(sql, rows[0])
             else:
@@ -822,7 +829,7 @@ async def measure_kafka_consume(
     joined = f"group join + first fetch {min(joins):.1f}-{max(joins):.1f}s, not counted"
     return [
         Result(
-            "Kafka consume, runtime (inbox on SQLite)",
+            "Kafka consume, runtime (SQLite inbox)",
             runtime,
             "-",
             target=">= 20,000 ev/s",
@@ -832,7 +839,7 @@ async def measure_kafka_consume(
         Result(
             "Kafka consume, runtime vs FastStream",
             runtime,
-            "FastStream batch (500, AckPolicy.ACK)",
+            "FastStream batch 500, AckPolicy.ACK",
             fs_batch,
             "> 1.00",
             ratio_above(1.0),
