@@ -87,8 +87,12 @@ def _run(work: Callable[[Platform], Awaitable[T]], *, migrate: bool = True) -> T
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    consumers: Annotated[
+        bool, typer.Option(help="Also run every engine's consumers and the relay (embedded)")
+    ] = True,
 ) -> None:
-    """The HTTP API, every engine's consumers and the relay, in one process."""
+    """The HTTP API, every engine's consumers and the relay, in one process (with
+    --no-consumers, only the API: workers consume)."""
     import uvicorn
 
     from itvision.app import build_platform, create_app
@@ -106,7 +110,7 @@ def serve(
     )
     _freeze_startup_objects()
     uvicorn.run(
-        create_app(platform),
+        create_app(platform, run_consumers=consumers),
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
