@@ -123,7 +123,9 @@ async def make_platform(backend_settings: Settings) -> AsyncIterator[MakePlatfor
 async def system(backend_settings: Settings) -> AsyncIterator[Platform]:
     """The real system on the test's backend (SQLite + SQL log unless parametrized): every
     engine's topics and consumer groups, migrated and running."""
-    platform = Platform(backend_settings, bootstrap.registry(), bootstrap.consumer_groups())
+    platform = Platform(
+        backend_settings, bootstrap.registry(), bootstrap.consumer_groups(), bootstrap.jobs()
+    )
     await migrations.upgrade(platform.db)
     await platform.start()
     yield platform

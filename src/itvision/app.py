@@ -29,7 +29,7 @@ PROBLEM = "application/problem+json"
 
 
 def build_platform(settings: Settings) -> Platform:
-    return Platform(settings, bootstrap.registry(), bootstrap.consumer_groups())
+    return Platform(settings, bootstrap.registry(), bootstrap.consumer_groups(), bootstrap.jobs())
 
 
 def create_app(platform: Platform | None = None, *, run_consumers: bool = True) -> FastAPI:

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from sqlalchemy import MetaData
 
 from itvision.platform.bus.consumer import ConsumerGroup
+from itvision.platform.jobs import PeriodicJob
 from itvision.platform.topics import Topic, TopicRegistry
 
 # Engine packages, in the seed's order of priority.
@@ -61,6 +62,12 @@ def consumer_groups() -> list[ConsumerGroup]:
     """Each engine's `consumers.GROUP`, for the engines that consume events."""
     modules = (_optional(engine, "consumers") for engine in ENGINES)
     return [m.GROUP for m in modules if m is not None]
+
+
+def jobs() -> list[PeriodicJob]:
+    """Each engine's `jobs.JOBS`: periodic work that `serve` and `worker` run."""
+    modules = (_optional(engine, "jobs") for engine in ENGINES)
+    return [job for m in modules if m is not None for job in m.JOBS]
 
 
 def routers() -> list[tuple[str, APIRouter]]:

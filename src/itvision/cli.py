@@ -68,7 +68,9 @@ def _run(work: Callable[[Platform], Awaitable[T]], *, migrate: bool = True) -> T
     settings = _settings()
 
     async def main() -> T:
-        platform = Platform(settings, bootstrap.registry(), bootstrap.consumer_groups())
+        platform = Platform(
+            settings, bootstrap.registry(), bootstrap.consumer_groups(), bootstrap.jobs()
+        )
         try:
             if migrate:
                 await migrations.upgrade(platform.db)

@@ -18,6 +18,7 @@ from itvision.platform.bus.processor import GroupProcessor
 from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
 from itvision.platform.db import Database
 from itvision.platform.errors import ConfigurationError
+from itvision.platform.jobs import PeriodicJob, run_periodically
 from itvision.platform.topics import TopicRegistry
 from itvision.platform.uow import UnitOfWorkFactory
 from itvision.settings import Settings
@@ -27,9 +28,14 @@ log = structlog.get_logger("itvision.platform")
 
 class Platform:
     def __init__(
-        self, settings: Settings, registry: TopicRegistry, groups: Sequence[ConsumerGroup] = ()
+        self,
+        settings: Settings,
+        registry: TopicRegistry,
+        groups: Sequence[ConsumerGroup] = (),
+        jobs: Sequence[PeriodicJob] = (),
     ) -> None:
         self.settings = settings
+        self.jobs = list(jobs)
         self.registry = registry
         self.groups = {g.name: g for g in groups}
         if len(self.groups) != len(groups):
@@ -73,7 +79,8 @@ class Platform:
             raise ConfigurationError(f"no consumer group {name!r} (known: {known})") from None
 
     async def start(self, *, groups: Iterable[str] | None = None, relay: bool = True) -> None:
-        """Start consumers of `groups` (all when None) and, on Kafka, the relay."""
+        """Start consumers of `groups` (all when None, with the periodic jobs too) and, on
+        Kafka, the relay."""
         self._stop.clear()
         selected = (
             [self.group(n) for n in groups] if groups is not None else list(self.groups.values())
@@ -83,6 +90,8 @@ class Platform:
             await self._listener.start()
         for group in selected:
             self._spawn(self._consumer(group).run, group.name)
+        for job in self.jobs if groups is None else ():
+            self._spawn(lambda stop, job=job: run_periodically(self, job, stop), f"job:{job.name}")
         if relay and self._kafka_topics is not None:
             from itvision.platform.bus.kafka import KafkaRelay
 
