@@ -50,6 +50,9 @@ class OrderPlaced(Payload):
     delivery_method: Literal["home_delivery", "pickup"] = "home_delivery"
     delivery_address: DeliveryAddress | None = None
     promotion_code: str | None = None
+    promotion_codes: list[str] = Field(
+        default_factory=list, description="Every promo code typed for the order"
+    )
     group_id: str | None = Field(default=None, description="Set when a group buy made the order")
     placed_at: UtcDatetime
 
