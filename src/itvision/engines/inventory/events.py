@@ -1,6 +1,8 @@
 """Events of the inventory engine: stock movements, low-stock and out-of-stock alerts, reorders.
 
 Quantities are per SKU and warehouse; `quantity_available` is on hand minus reserved.
+`warehouse_id` is a location code of the inventory engine: lowercase letters, digits and
+hyphens, e.g. `dakar` (Entrepôt de Dakar) or `abidjan` (Entrepôt d'Abidjan).
 """
 
 from typing import Literal
@@ -12,6 +14,11 @@ from itvision.platform.topics import Topic
 
 OWNER = "inventory-engine"
 
+MovementReason = Literal[
+    "receipt", "sale", "reservation", "release", "return", "adjustment", "transfer", "count"
+]
+"""Why a SKU's stock changed: the reason of its ledger entry."""
+
 
 class StockUpdated(Payload):
     sku: str
@@ -21,9 +28,13 @@ class StockUpdated(Payload):
     quantity_reserved: int = Field(ge=0)
     quantity_available: int = Field(ge=0)
     delta: int = Field(description="Change of quantity on hand; negative when stock left")
-    reason: Literal["receipt", "sale", "reservation", "release", "return", "adjustment", "transfer"]
+    reason: MovementReason
     order_id: str | None = None
     updated_at: UtcDatetime
+    reserved_delta: int = Field(default=0, description="Change of quantity reserved")
+    reference: str | None = Field(
+        default=None, description="What caused the change: order id, delivery note, count sheet"
+    )
 
 
 class StockLow(Payload):
@@ -53,6 +64,14 @@ class ReorderSuggested(Payload):
     estimated_cost: Amount | None = None
     currency: Currency = "XOF"
     suggested_at: UtcDatetime
+    reorder_point: int | None = Field(
+        default=None, ge=0, description="ceil(daily velocity × lead time days) + safety stock"
+    )
+    lead_time_days: int | None = Field(default=None, ge=0)
+    units_sold: int | None = Field(
+        default=None, ge=0, description="Units sold from this warehouse in the velocity window"
+    )
+    velocity_days: int | None = Field(default=None, gt=0, description="The velocity window")
 
 
 TOPICS: tuple[Topic, ...] = (
