@@ -71,9 +71,9 @@ def jobs() -> list[PeriodicJob]:
 
 
 def routers() -> list[tuple[str, APIRouter]]:
-    """Each engine's `api.router`, mounted at /api/<engine>."""
+    """Each engine's `api.router`, mounted at /api/<engine> (or /api/<api.PATH>)."""
     modules = ((engine, _optional(engine, "api")) for engine in ENGINES)
-    return [(engine, m.router) for engine, m in modules if m is not None]
+    return [(getattr(m, "PATH", engine), m.router) for engine, m in modules if m is not None]
 
 
 def commands() -> list[tuple[str, typer.Typer]]:

@@ -13,13 +13,13 @@ from itvision.platform.events import utcnow
 from tests.conftest import eventually
 from tests.engines.promotion.support import add_product, published
 
-BASE = "/api/promotion"
+BASE = "/api/promotions"
 PERCENT = {"name": "Bienvenue", "kind": "percentage", "discount_rate": 0.1, "code": "bienvenue"}
 CART = {"lines": [{"sku": "SKU-p1", "product_id": "p1", "quantity": 2, "unit_price": 50_000}]}
 
 
 async def create(api, body, role="staff"):
-    response = await api.post(f"{BASE}/promotions", json=body, role=role)
+    response = await api.post(f"{BASE}", json=body, role=role)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -50,9 +50,9 @@ async def test_staff_create_a_promo_code_which_starts_at_once(api, system):
     assert started["kind"] == "percentage" and started["discountRate"] == 0.1
     assert started["usageLimit"] == 100
 
-    fetched = (await api.get(f"{BASE}/promotions/{created['id']}", role="admin")).json()
+    fetched = (await api.get(f"{BASE}/{created['id']}", role="admin")).json()
     assert fetched == created
-    listed = (await api.get(f"{BASE}/promotions?code=Bienvenue", role="staff")).json()
+    listed = (await api.get(f"{BASE}?code=Bienvenue", role="staff")).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == created["id"]
 
 
@@ -75,16 +75,14 @@ async def test_every_kind_can_be_created(api, body):
 
 
 async def test_only_staff_define_and_read_promotions(api):
-    assert (await api.post(f"{BASE}/promotions", json=PERCENT)).status_code == 401
+    assert (await api.post(f"{BASE}", json=PERCENT)).status_code == 401
     for role in ("customer", "technician", "partner"):
-        problem(await api.post(f"{BASE}/promotions", json=PERCENT, role=role), 403, None)
-        assert (await api.get(f"{BASE}/promotions", role=role)).status_code == 403
+        problem(await api.post(f"{BASE}", json=PERCENT, role=role), 403, None)
+        assert (await api.get(f"{BASE}", role=role)).status_code == 403
     created = await create(api, PERCENT, role="admin")
-    customer = await api.patch(
-        f"{BASE}/promotions/{created['id']}", json={"name": "x"}, role="customer"
-    )
+    customer = await api.patch(f"{BASE}/{created['id']}", json={"name": "x"}, role="customer")
     assert customer.status_code == 403
-    assert (await api.post(f"{BASE}/promotions/{created['id']}/deactivate")).status_code == 401
+    assert (await api.post(f"{BASE}/{created['id']}/deactivate")).status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -115,13 +113,13 @@ async def test_only_staff_define_and_read_promotions(api):
     ],
 )  # fmt: skip
 async def test_a_bad_definition_is_a_422_naming_the_field(api, body, field):
-    problem(await api.post(f"{BASE}/promotions", json=body, role="staff"), 422, field)
+    problem(await api.post(f"{BASE}", json=body, role="staff"), 422, field)
 
 
 async def test_a_code_is_unique_whatever_its_case(api):
     await create(api, PERCENT)
     body = problem(
-        await api.post(f"{BASE}/promotions", json={**PERCENT, "code": "BienVenue"}, role="staff"),
+        await api.post(f"{BASE}", json={**PERCENT, "code": "BienVenue"}, role="staff"),
         409,
         "body.code",
         "conflict",
@@ -131,7 +129,7 @@ async def test_a_code_is_unique_whatever_its_case(api):
 
 async def test_staff_edit_a_promotion_and_the_whole_is_checked_again(api):
     created = await create(api, PERCENT)
-    url = f"{BASE}/promotions/{created['id']}"
+    url = f"{BASE}/{created['id']}"
     changed = await api.patch(url, json={"discount_rate": 0.2, "min_order_amount": 20_000},
                               role="staff")  # fmt: skip
     assert changed.status_code == 200, changed.text
@@ -147,15 +145,15 @@ async def test_staff_edit_a_promotion_and_the_whole_is_checked_again(api):
     problem(await api.patch(url, json={"name": None}, role="staff"), 422, "body.name")
     problem(await api.patch(url, json={"priority": "high"}, role="staff"), 422, "body.priority")
     other = await create(api, {**PERCENT, "code": "AUTRE"})
-    problem(await api.patch(f"{BASE}/promotions/{other['id']}", json={"code": "bienvenue"},
+    problem(await api.patch(f"{BASE}/{other['id']}", json={"code": "bienvenue"},
                             role="staff"), 409, "body.code")  # fmt: skip
-    problem(await api.patch(f"{BASE}/promotions/nope", json={"name": "x"}, role="staff"),
+    problem(await api.patch(f"{BASE}/nope", json={"name": "x"}, role="staff"),
             404, "promotion_id", "not_found")  # fmt: skip
 
 
 async def test_deactivating_ends_the_campaign_and_activating_starts_it_again(api, system):
     created = await create(api, PERCENT)
-    url = f"{BASE}/promotions/{created['id']}"
+    url = f"{BASE}/{created['id']}"
     off = (await api.post(f"{url}/deactivate", role="staff")).json()
     assert (off["active"], off["live"]) == (False, False)
     (ended,) = await published(system, "promotion.campaign.ended")

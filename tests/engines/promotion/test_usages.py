@@ -19,7 +19,7 @@ from tests.engines.promotion.support import (
     wait_applied,
 )
 
-BASE = "/api/promotion"
+BASE = "/api/promotions"
 
 
 async def promotion(system, **fields):
@@ -170,11 +170,9 @@ async def test_customers_read_only_their_own_usages(api, system):
     assert everyone["total"] == 2
     one = (await api.get(f"{BASE}/usages?customer_id=cust-2", role="staff")).json()
     assert [u["order_id"] for u in one["items"]] == ["ord-2"]
-    by_promotion = await api.get(f"{BASE}/promotions/{promo.id}/usages?limit=1", role="staff")
+    by_promotion = await api.get(f"{BASE}/{promo.id}/usages?limit=1", role="staff")
     assert by_promotion.json()["total"] == 2 and len(by_promotion.json()["items"]) == 1
-    listed = (await api.get(f"{BASE}/promotions/{promo.id}", role="staff")).json()
+    listed = (await api.get(f"{BASE}/{promo.id}", role="staff")).json()
     assert listed["usage"]["reserved"] == 2
-    assert (
-        await api.get(f"{BASE}/promotions/{promo.id}/usages", role="customer")
-    ).status_code == 403
-    assert (await api.get(f"{BASE}/promotions/nope/usages", role="staff")).status_code == 404
+    assert (await api.get(f"{BASE}/{promo.id}/usages", role="customer")).status_code == 403
+    assert (await api.get(f"{BASE}/nope/usages", role="staff")).status_code == 404

@@ -1,4 +1,4 @@
-"""The promotion API, mounted at /api/promotion.
+"""The promotion API, mounted at /api/promotions.
 
 Staff define promotions; anyone evaluates a cart (a customer as themself, staff for any
 customer); a customer reads only their own code usages."""
@@ -39,64 +39,9 @@ from itvision.platform.events import utcnow
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
+PATH = "promotions"  # mounted at /api/promotions, as the issue names it
 
 CustomerOrStaff = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER)]
-
-
-@router.post("/promotions", response_model=PromotionPublic, status_code=status.HTTP_201_CREATED)
-async def create_promotion(
-    body: PromotionCreate, platform: PlatformDep, caller: Staff
-) -> dict[str, Any]:
-    """Create a promo code (with `code`) or an automatic sale (without)."""
-    with _body_fields():
-        record = await campaigns.create_promotion(platform, offer_fields(body), by=caller.subject)
-    return _promotion(record)
-
-
-@router.get("/promotions", response_model=Page[PromotionPublic])
-async def list_promotions(
-    platform: PlatformDep,
-    _: Staff,
-    paging: Paging,
-    active: bool | None = None,
-    code: Annotated[str | None, Query(max_length=40)] = None,
-) -> dict[str, Any]:
-    page = await campaigns.list_promotions(platform, paging, active=active, code=code)
-    return {**page.model_dump(exclude={"items"}), "items": [_promotion(r) for r in page.items]}
-
-
-@router.get("/promotions/{promotion_id}", response_model=PromotionPublic)
-async def get_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
-    return _promotion(await campaigns.get_promotion(platform, promotion_id))
-
-
-@router.patch("/promotions/{promotion_id}", response_model=PromotionPublic)
-async def update_promotion(
-    promotion_id: str, body: PromotionUpdate, platform: PlatformDep, _: Staff
-) -> dict[str, Any]:
-    with _body_fields():
-        record = await campaigns.update_promotion(platform, promotion_id, offer_fields(body))
-    return _promotion(record)
-
-
-@router.post("/promotions/{promotion_id}/activate", response_model=PromotionPublic)
-async def activate_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
-    return _promotion(await campaigns.set_active(platform, promotion_id, True))
-
-
-@router.post("/promotions/{promotion_id}/deactivate", response_model=PromotionPublic)
-async def deactivate_promotion(
-    promotion_id: str, platform: PlatformDep, _: Staff
-) -> dict[str, Any]:
-    return _promotion(await campaigns.set_active(platform, promotion_id, False))
-
-
-@router.get("/promotions/{promotion_id}/usages", response_model=Page[UsagePublic])
-async def list_promotion_usages(
-    promotion_id: str, platform: PlatformDep, _: Staff, paging: Paging
-) -> Page[UsagePublic]:
-    await campaigns.get_promotion(platform, promotion_id)
-    return _usages(await usages.list_usages(platform, paging, promotion_id=promotion_id))
 
 
 @router.get("/usages", response_model=Page[UsagePublic])
@@ -132,6 +77,62 @@ async def evaluate(body: CartEvaluate, platform: PlatformDep, caller: Anyone) ->
     )
     now = utcnow()
     return _evaluation(await evaluate_cart(platform, cart, body.codes, now), now)
+
+
+@router.post("", response_model=PromotionPublic, status_code=status.HTTP_201_CREATED)
+async def create_promotion(
+    body: PromotionCreate, platform: PlatformDep, caller: Staff
+) -> dict[str, Any]:
+    """Create a promo code (with `code`) or an automatic sale (without)."""
+    with _body_fields():
+        record = await campaigns.create_promotion(platform, offer_fields(body), by=caller.subject)
+    return _promotion(record)
+
+
+@router.get("", response_model=Page[PromotionPublic])
+async def list_promotions(
+    platform: PlatformDep,
+    _: Staff,
+    paging: Paging,
+    active: bool | None = None,
+    code: Annotated[str | None, Query(max_length=40)] = None,
+) -> dict[str, Any]:
+    page = await campaigns.list_promotions(platform, paging, active=active, code=code)
+    return {**page.model_dump(exclude={"items"}), "items": [_promotion(r) for r in page.items]}
+
+
+@router.get("/{promotion_id}", response_model=PromotionPublic)
+async def get_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
+    return _promotion(await campaigns.get_promotion(platform, promotion_id))
+
+
+@router.patch("/{promotion_id}", response_model=PromotionPublic)
+async def update_promotion(
+    promotion_id: str, body: PromotionUpdate, platform: PlatformDep, _: Staff
+) -> dict[str, Any]:
+    with _body_fields():
+        record = await campaigns.update_promotion(platform, promotion_id, offer_fields(body))
+    return _promotion(record)
+
+
+@router.post("/{promotion_id}/activate", response_model=PromotionPublic)
+async def activate_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
+    return _promotion(await campaigns.set_active(platform, promotion_id, True))
+
+
+@router.post("/{promotion_id}/deactivate", response_model=PromotionPublic)
+async def deactivate_promotion(
+    promotion_id: str, platform: PlatformDep, _: Staff
+) -> dict[str, Any]:
+    return _promotion(await campaigns.set_active(platform, promotion_id, False))
+
+
+@router.get("/{promotion_id}/usages", response_model=Page[UsagePublic])
+async def list_promotion_usages(
+    promotion_id: str, platform: PlatformDep, _: Staff, paging: Paging
+) -> Page[UsagePublic]:
+    await campaigns.get_promotion(platform, promotion_id)
+    return _usages(await usages.list_usages(platform, paging, promotion_id=promotion_id))
 
 
 def _customer_of(caller: Principal | None, asked: str | None) -> str | None:
