@@ -63,6 +63,7 @@ async def new_revision(db: Database, message: str, branch: str | None = None) ->
                 message=message,
                 autogenerate=True,
                 head="0001",
+                splice=True,
                 branch_label=branch,
                 rev_id=f"{branch}_0001",
             )

@@ -39,6 +39,16 @@ class InvalidInput(ITVisionError):
     code = "validation_error"
 
 
+class PayloadTooLarge(ITVisionError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ITVisionError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class UnknownTopic(ITVisionError):
     code = "unknown_topic"
 

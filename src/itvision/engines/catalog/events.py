@@ -1,4 +1,10 @@
-"""Events of the catalog engine: products, their variants and categories."""
+"""Events of the catalog engine: products, their variants and categories.
+
+Other engines (pricing, inventory, promotion, search…) keep their own projections of the catalog
+from these events, so a product event carries what they need to act without calling back:
+the category path (ids from the root to the product's category) lets them scope a rule to a
+category subtree. Fields are only ever added, with a default, so older events still read.
+"""
 
 from typing import Literal
 
@@ -11,12 +17,20 @@ OWNER = "catalog-engine"
 
 Condition = Literal["new", "refurbished", "used"]
 ProductStatus = Literal["draft", "active", "archived"]
+Channel = Literal["web", "mobile_app", "whatsapp", "api"]
+Referrer = Literal["search", "category", "recommendation", "promotion", "direct", "external"]
+
+_CATEGORY_PATH = Field(
+    default_factory=list,
+    description="Category ids from the root to the product's category (inclusive)",
+)
+_WEIGHT = Field(default=None, ge=0, description="Shipping weight in grams")
 
 
 class ProductCreated(Payload):
     product_id: str
     sku: str
-    name: str
+    name: str = Field(description="The French name (what customers read by default)")
     category_id: str
     brand: str | None = None
     condition: Condition = "new"
@@ -25,6 +39,9 @@ class ProductCreated(Payload):
     status: ProductStatus = "draft"
     vendor_id: str | None = None
     created_at: UtcDatetime
+    category_path: list[str] = _CATEGORY_PATH
+    name_en: str | None = None
+    weight_grams: int | None = _WEIGHT
 
 
 class ProductUpdated(Payload):
@@ -41,9 +58,15 @@ class ProductUpdated(Payload):
     status: ProductStatus
     changed_fields: list[str] = Field(description="snake_case names, e.g. ['base_cost']")
     updated_at: UtcDatetime
+    category_path: list[str] = _CATEGORY_PATH
+    name_en: str | None = None
+    weight_grams: int | None = _WEIGHT
 
 
 class ProductDeleted(Payload):
+    """The product was archived (a soft delete: it stays readable by staff, hidden from
+    customers, and can be restored by setting its status back)."""
+
     product_id: str
     sku: str
     reason: str | None = None
@@ -54,10 +77,8 @@ class ProductViewed(Payload):
     product_id: str
     session_id: str
     customer_id: str | None = None
-    channel: Literal["web", "mobile_app", "whatsapp", "api"] = "web"
-    referrer: Literal["search", "category", "recommendation", "promotion", "direct", "external"] = (
-        "direct"
-    )
+    channel: Channel = "web"
+    referrer: Referrer = "direct"
     viewed_at: UtcDatetime
 
 
@@ -69,15 +90,37 @@ class VariantCreated(Payload):
     base_cost: Amount | None = Field(default=None, description="None: same as the product")
     currency: Currency = "XOF"
     created_at: UtcDatetime
+    weight_grams: int | None = Field(default=None, ge=0, description="None: same as the product")
+
+
+class VariantUpdated(Payload):
+    """The variant as it is after the change, with the names of the fields that changed."""
+
+    product_id: str
+    variant_id: str
+    sku: str
+    attributes: dict[str, str]
+    base_cost: Amount | None = Field(default=None, description="None: same as the product")
+    currency: Currency = "XOF"
+    weight_grams: int | None = Field(default=None, ge=0, description="None: same as the product")
+    changed_fields: list[str] = Field(description="snake_case names, e.g. ['base_cost']")
+    updated_at: UtcDatetime
 
 
 class CategoryUpdated(Payload):
+    """A category as it is after it was created or changed (the seed has no `created` topic:
+    a new category is its first update)."""
+
     category_id: str
-    name: str
+    name: str = Field(description="The French name")
     slug: str
     parent_id: str | None = None
     is_active: bool = True
     updated_at: UtcDatetime
+    name_en: str | None = None
+    path: list[str] = Field(
+        default_factory=list, description="Category ids from the root to this one (inclusive)"
+    )
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -99,7 +142,7 @@ TOPICS: tuple[Topic, ...] = (
         "catalog.product.deleted",
         ProductDeleted,
         OWNER,
-        "A product was removed from the catalog (Produit supprimé)",
+        "A product was removed from the catalog: archived, not erased (Produit supprimé)",
         key="product_id",
     ),
     Topic(
@@ -117,10 +160,17 @@ TOPICS: tuple[Topic, ...] = (
         key="product_id",
     ),
     Topic(
+        "catalog.variant.updated",
+        VariantUpdated,
+        OWNER,
+        "A variant's options, weight or cost changed (Variante modifiée)",
+        key="product_id",
+    ),
+    Topic(
         "catalog.category.updated",
         CategoryUpdated,
         OWNER,
-        "A category was modified (Catégorie modifiée)",
+        "A category was created or modified (Catégorie modifiée)",
         key="category_id",
     ),
 )

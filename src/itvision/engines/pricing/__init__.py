@@ -1,1 +1,100 @@
-"""Pricing engine (`pricing-engine`): prices, margins, tiers. Its public contract is `events`."""
+"""Pricing engine (`pricing-engine`): prices, margins, quantity tiers, quotes.
+
+Its public contract is `events`. Other engines may also read, synchronously, through this
+facade: what a quote said (an order keeps the price it was quoted) and what a SKU cost at a
+given moment. Both take the caller's session, so they read inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itvision.engines.pricing import queries
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedLine:
+    sku: str
+    product_id: str
+    variant_id: str | None
+    quantity: int
+    base_cost: int
+    unit_price_excl_vat: int
+    unit_vat: int
+    unit_price_incl_vat: int
+    line_total_excl_vat: int
+    line_vat: int
+    line_total_incl_vat: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    owner_subject: str | None
+    currency: str
+    vat_rate: Decimal
+    lines: tuple[QuotedLine, ...]
+    total_excl_vat: int
+    total_vat: int
+    total_incl_vat: int
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SkuPrice:
+    """One unit of a SKU, excl. and incl. VAT, as recorded in the price history."""
+
+    sku: str
+    product_id: str
+    currency: str
+    base_cost: int
+    price_excl_vat: int
+    vat_amount: int
+    price_incl_vat: int
+
+
+async def quote(session: AsyncSession, quote_id: str) -> Quote | None:
+    """The quote as it was given, expired or not (compare `expires_at`), or None."""
+    stored = await queries.find_quote(session, quote_id)
+    if stored is None:
+        return None
+    fields = QuotedLine.__dataclass_fields__
+    return Quote(
+        id=stored.id,
+        owner_subject=stored.owner_subject,
+        currency=stored.currency,
+        vat_rate=stored.vat_rate,
+        lines=tuple(
+            QuotedLine(**{k: v for k, v in line.items() if k in fields}) for line in stored.lines
+        ),
+        total_excl_vat=stored.total_excl_vat,
+        total_vat=stored.total_vat,
+        total_incl_vat=stored.total_incl_vat,
+        created_at=stored.created_at,
+        expires_at=stored.expires_at,
+    )
+
+
+async def price_at(session: AsyncSession, sku: str, at: datetime) -> SkuPrice | None:
+    """The price of one unit of `sku` at `at` (any status), or None if it had none then."""
+    item = await queries.find_item(session, sku, include_inactive=True)
+    view = None if item is None else await queries.price_at(session, item, at)
+    if item is None or view is None:
+        return None
+    return SkuPrice(
+        sku=item.sku,
+        product_id=item.product_id,
+        currency=item.currency,
+        base_cost=view.price.base_cost,
+        price_excl_vat=view.price.price_excl_vat,
+        vat_amount=view.price.vat_amount,
+        price_incl_vat=view.price.price_incl_vat,
+    )
+
+
+__all__ = ["Quote", "QuotedLine", "SkuPrice", "price_at", "quote"]

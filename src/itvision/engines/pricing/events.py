@@ -4,6 +4,8 @@
 KafkaJS code reads and writes it, so it must not grow or lose a field without a new version.
 """
 
+from typing import Literal
+
 from pydantic import Field
 
 from itvision.platform.events import Amount, Currency, Payload, Rate, UtcDatetime
@@ -32,10 +34,13 @@ class MarginUpdated(Payload):
 
 
 class PricingSettingsChanged(Payload):
-    """The full set of global pricing parameters after the change, not a diff."""
+    """The full set of pricing parameters in force at the scope after the change, not a diff:
+    for a category or a product, each rate is the one that applies there (its own, or the one
+    it inherits)."""
 
     scope: str = Field(
-        default="global", description="What the settings apply to: 'global' or a country code"
+        default="global",
+        description="What the settings apply to: 'global', 'category:<id>' or 'product:<id>'",
     )
     default_margin_rate: Rate
     service_fee_rate: Rate
@@ -44,9 +49,18 @@ class PricingSettingsChanged(Payload):
     rounding_step: int = Field(gt=0, description="Prices are rounded to a multiple of this (F)")
     changed_by: str | None = None
     changed_at: UtcDatetime
+    min_margin_rate: Rate | None = Field(
+        default=None, description="No margin may be set under it; tier prices are clamped to it"
+    )
+    rounding_mode: Literal["up", "nearest"] | None = Field(
+        default=None, description="Rounding to the step: 'up' or to the 'nearest' step"
+    )
 
 
 class PriceTierActivated(Payload):
+    """A buyer's quantity of one SKU reached a higher tier: `unit_price` is the tier's unit
+    price excl. VAT, `previous_unit_price` the one of the tier below (or without tier)."""
+
     product_id: str
     tier_id: str
     min_quantity: int = Field(gt=0)
@@ -55,6 +69,10 @@ class PriceTierActivated(Payload):
     currency: Currency = "XOF"
     group_id: str | None = Field(default=None, description="The group buy that reached the tier")
     activated_at: UtcDatetime
+    sku: str | None = Field(
+        default=None, description="The SKU priced: the product's or a variant's"
+    )
+    quantity: int | None = Field(default=None, gt=0, description="The quantity that reached it")
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -76,7 +94,8 @@ TOPICS: tuple[Topic, ...] = (
         "pricing.settings.changed",
         PricingSettingsChanged,
         OWNER,
-        "The global pricing parameters were changed (Paramètres globaux changés)",
+        "Pricing parameters were changed, globally or for a category or a product "
+        "(Paramètres globaux changés)",
         key="scope",
     ),
     Topic(

@@ -1,0 +1,225 @@
+"""The catalog API, mounted at /api/catalog.
+
+Anyone, even without a token, reads active products and categories; staff write the catalog
+and also see drafts, archived products and base costs. Non-staff callers get `ProductPublic`,
+which has no cost field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from itvision.engines.catalog import categories, importer, products, queries, templates
+from itvision.engines.catalog.schemas import (
+    CategoryCreate,
+    CategoryNode,
+    CategoryPublic,
+    CategoryUpdate,
+    ImportReport,
+    ProductCreate,
+    ProductFilters,
+    ProductPublic,
+    ProductStaff,
+    ProductUpdate,
+    VariantCreate,
+    VariantStaff,
+    VariantUpdate,
+    ViewCreate,
+    ViewRecorded,
+)
+from itvision.engines.catalog.violations import Language
+from itvision.platform.auth import Anyone, Principal, Staff
+from itvision.platform.deps import PlatformDep
+from itvision.platform.errors import PayloadTooLarge, UnsupportedMediaType
+from itvision.platform.pagination import Page, Paging
+
+router = APIRouter()
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def _is_staff(caller: Principal | None) -> bool:
+    return caller is not None and caller.is_staff
+
+
+def _public(answer: ProductStaff) -> ProductPublic:
+    return ProductPublic.model_validate(answer, from_attributes=True)
+
+
+def _for(caller: Principal | None, answer: ProductStaff) -> ProductStaff | ProductPublic:
+    return answer if _is_staff(caller) else _public(answer)
+
+
+@router.get("/categories")
+async def list_categories(platform: PlatformDep, caller: Anyone) -> list[CategoryPublic]:
+    """Every category, flat, by French name (staff also see inactive ones)."""
+    return await queries.list_categories(platform, staff=_is_staff(caller))
+
+
+@router.get("/categories/tree")
+async def category_tree(platform: PlatformDep, caller: Anyone) -> list[CategoryNode]:
+    """The categories as a tree: top-level categories with their `children`."""
+    return await queries.category_tree(platform, staff=_is_staff(caller))
+
+
+@router.get("/categories/{ref}")
+async def get_category(platform: PlatformDep, ref: str, caller: Anyone) -> CategoryPublic:
+    """A category by id or slug."""
+    return await queries.get_category(platform, ref, staff=_is_staff(caller))
+
+
+@router.post("/categories", status_code=201)
+async def create_category(platform: PlatformDep, body: CategoryCreate, _: Staff) -> CategoryPublic:
+    """Emits `catalog.category.updated`. 409 if the slug is taken."""
+    return await categories.create_category(platform, body)
+
+
+@router.patch("/categories/{ref}")
+async def update_category(
+    platform: PlatformDep, ref: str, body: CategoryUpdate, _: Staff
+) -> CategoryPublic:
+    """Emits `catalog.category.updated`; moving a category also emits
+    `catalog.product.updated` for every product below it (their category path changed)."""
+    return await categories.update_category(platform, ref, body.changes())
+
+
+@router.get("/products")
+async def list_products(
+    platform: PlatformDep,
+    caller: Anyone,
+    paging: Paging,
+    filters: Annotated[ProductFilters, Query()],
+) -> Page[ProductStaff] | Page[ProductPublic]:
+    """Products, filtered, sorted and paged; anyone sees the active ones."""
+    page = await queries.list_products(platform, filters, paging, staff=_is_staff(caller))
+    if _is_staff(caller):
+        return page
+    return Page[ProductPublic](
+        items=[_public(p) for p in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/products/by-sku/{sku}")
+async def get_product_by_sku(
+    platform: PlatformDep, sku: str, caller: Anyone
+) -> ProductStaff | ProductPublic:
+    """The product with this SKU, or the product of the variant with this SKU."""
+    return _for(caller, await queries.get_product_by_sku(platform, sku, staff=_is_staff(caller)))
+
+
+@router.get("/products/{product_id}")
+async def get_product(
+    platform: PlatformDep, product_id: str, caller: Anyone
+) -> ProductStaff | ProductPublic:
+    return _for(caller, await queries.get_product(platform, product_id, staff=_is_staff(caller)))
+
+
+@router.post("/products", status_code=201)
+async def create_product(platform: PlatformDep, body: ProductCreate, _: Staff) -> ProductStaff:
+    """Emits `catalog.product.created` (and `catalog.variant.created` for each variant given).
+    409 naming the SKU if it is taken by a product or a variant."""
+    product_id = await products.create_product(platform, body)
+    return await queries.get_product(platform, product_id, staff=True)
+
+
+@router.patch("/products/{product_id}")
+async def update_product(
+    platform: PlatformDep, product_id: str, body: ProductUpdate, _: Staff
+) -> ProductStaff:
+    """Emits `catalog.product.updated` with the fields that changed (nothing if none did)."""
+    await products.update_product(platform, product_id, body.changes())
+    return await queries.get_product(platform, product_id, staff=True)
+
+
+@router.delete("/products/{product_id}", status_code=204)
+async def delete_product(
+    platform: PlatformDep,
+    product_id: str,
+    _: Staff,
+    reason: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """A soft delete: the product is archived (staff still read it; setting its status back
+    restores it) and `catalog.product.deleted` is emitted."""
+    await products.archive_product(platform, product_id, reason)
+    return Response(status_code=204)
+
+
+@router.post("/products/{product_id}/variants", status_code=201)
+async def create_variant(
+    platform: PlatformDep, product_id: str, body: VariantCreate, _: Staff
+) -> VariantStaff:
+    """Emits `catalog.variant.created`. 409 if the SKU is taken or another variant of the
+    product has the same options."""
+    variant_id = await products.create_variant(platform, product_id, body)
+    return await queries.get_variant(platform, product_id, variant_id)
+
+
+@router.patch("/products/{product_id}/variants/{variant_id}")
+async def update_variant(
+    platform: PlatformDep, product_id: str, variant_id: str, body: VariantUpdate, _: Staff
+) -> VariantStaff:
+    """Emits `catalog.variant.updated` with the fields that changed."""
+    await products.update_variant(platform, product_id, variant_id, body.changes())
+    return await queries.get_variant(platform, product_id, variant_id)
+
+
+@router.post("/products/{product_id}/views", status_code=202)
+async def record_view(
+    platform: PlatformDep, product_id: str, body: ViewCreate, caller: Anyone
+) -> ViewRecorded:
+    """Emits `catalog.product.viewed` (for analytics); a customer's token adds their id."""
+    event_id = await products.record_view(platform, product_id, body, caller)
+    return ViewRecorded(event_id=event_id)
+
+
+@router.post(
+    "/imports",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def import_csv(
+    platform: PlatformDep,
+    request: Request,
+    _: Staff,
+    dry_run: Annotated[bool, Query(description="Check every row, write nothing")] = False,
+    strict: Annotated[bool, Query(description="Write nothing if any row is invalid")] = False,
+    lang: Annotated[Language, Query(description="Language of the reasons")] = "fr",
+) -> ImportReport:
+    """Import a spreadsheet saved as CSV, sent as the request body (`Content-Type: text/csv`).
+    Valid rows are created or updated in one transaction; invalid rows are reported with row,
+    column and reason. See docs/engines/catalog.md for the columns."""
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        raise UnsupportedMediaType(
+            "send the CSV file itself as the body (Content-Type: text/csv)", field="body"
+        )
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_IMPORT_BYTES:
+            raise PayloadTooLarge(
+                f"a CSV import is at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split the file",
+                field="body",
+            )
+    return await importer.import_catalog(
+        platform, bytes(data), dry_run=dry_run, strict=strict, language=lang
+    )
+
+
+@router.get("/imports/template", response_class=PlainTextResponse)
+async def import_template(_: Staff) -> PlainTextResponse:
+    """A CSV file to fill in: the header row with French column names and two example rows."""
+    return PlainTextResponse(
+        templates.CSV_TEMPLATE,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="catalogue.csv"'},
+    )

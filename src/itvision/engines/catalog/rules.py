@@ -1,0 +1,219 @@
+"""The catalog's business rules, as pure functions over plain values (no I/O).
+
+- A SKU is a merchant's code: case does not matter (stored upper case), and it names one product
+  or one variant across the whole catalog.
+- A refurbished product carries a grade (A best, C most worn); a new or used one does not.
+- An active product (visible to customers) has a base cost above 0: pricing derives the
+  selling price from it.
+- Categories form a tree: a category is never placed under itself or its own subtree, and the
+  tree is at most MAX_CATEGORY_DEPTH levels deep.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from itvision.engines.catalog.violations import Violation
+
+SKU_MAX = 64
+_SKU = re.compile(r"^[A-Z0-9](?:[A-Z0-9._/-]{0,62}[A-Z0-9])?$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+STATUSES = ("draft", "active", "archived")
+CONDITIONS = ("new", "refurbished", "used")
+GRADES = ("A", "B", "C")
+MAX_IMAGES = 20
+MAX_OPTIONS = 10
+MAX_CATEGORY_DEPTH = 6
+SCREEN_STEP = Decimal("0.1")  # screen diagonals are given to the tenth of an inch
+MAX_BASE_COST = 1_000_000_000  # 1 milliard F CFA: above, a typo rather than a product
+
+# Bounds of the typed attributes, shared by the API models and the spreadsheet import.
+RANGES: dict[str, tuple[int, int]] = {
+    "ram_gb": (1, 4096),
+    "storage_gb": (1, 1_000_000),
+    "screen_inches": (1, 150),
+    "warranty_months": (0, 120),
+    "weight_grams": (0, 1_000_000),
+    "base_cost": (0, MAX_BASE_COST),
+}
+LENGTHS: dict[str, int] = {
+    "name_fr": 200,
+    "name_en": 200,
+    "description_fr": 5000,
+    "description_en": 5000,
+    "brand": 80,
+    "cpu": 100,
+}
+
+# The product fields staff edit, in the order changes are reported.
+PRODUCT_FIELDS = (
+    "name_fr",
+    "name_en",
+    "description_fr",
+    "description_en",
+    "brand",
+    "category_id",
+    "status",
+    "condition",
+    "grade",
+    "ram_gb",
+    "storage_gb",
+    "cpu",
+    "screen_inches",
+    "warranty_months",
+    "weight_grams",
+    "base_cost",
+    "images",
+)
+VARIANT_FIELDS = ("options", "weight_grams", "base_cost")
+
+
+def normalize_sku(raw: str, field: str = "sku") -> str:
+    """' ab-123 ' → 'AB-123'."""
+    sku = raw.strip().upper()
+    if not _SKU.match(sku):
+        raise Violation("invalid_sku", field, value=raw.strip())
+    return sku
+
+
+def slugify(text: str) -> str:
+    """'Ordinateurs portables & PC' → 'ordinateurs-portables-pc'."""
+    ascii_text = _strip_accents(text).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:SLUG_MAX].strip("-")
+
+
+def check_slug(slug: str, field: str = "slug") -> str:
+    if not _SLUG.match(slug) or len(slug) > SLUG_MAX:
+        raise Violation("invalid_slug", field, value=slug)
+    return slug
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize_option_name(name: str) -> str:
+    """'Capacité ' → 'capacite': the same option whatever the accents, case or spacing."""
+    return re.sub(r"[^a-z0-9]+", "_", _strip_accents(name).lower()).strip("_")
+
+
+def normalize_options(options: Mapping[str, str], field: str = "options") -> dict[str, str]:
+    """Option values of a variant: names normalized, values trimmed; at least one option."""
+    normalized: dict[str, str] = {}
+    for name, value in options.items():
+        key = normalize_option_name(name)
+        text = " ".join(str(value).split())
+        if not key or not text or key in normalized:
+            raise Violation("invalid_options", field)
+        if len(key) > 40 or len(text) > 100:
+            raise Violation("too_long", field, max=100 if len(text) > 100 else 40)
+        normalized[key] = text
+    if not normalized:
+        raise Violation("invalid_options", field)
+    if len(normalized) > MAX_OPTIONS:
+        raise Violation("too_many", field, max=MAX_OPTIONS)
+    return dict(sorted(normalized.items()))
+
+
+def options_key(options: Mapping[str, str]) -> str:
+    """A canonical text of normalized options: two variants of a product never share it."""
+    return "|".join(f"{k}={v.casefold()}" for k, v in sorted(options.items()))
+
+
+def check_images(urls: Sequence[str], field: str = "images") -> list[str]:
+    if len(urls) > MAX_IMAGES:
+        raise Violation("too_many", field, max=MAX_IMAGES)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
+            raise Violation("invalid_url", field, value=url)
+    return list(urls)
+
+
+def check_range(field: str, value: Any) -> Any:
+    low, high = RANGES[field]
+    if not low <= value <= high:
+        raise Violation("out_of_range", field, low=low, high=high)
+    return value
+
+
+def check_product(values: Mapping[str, Any]) -> None:
+    """The invariants that tie a product's fields together."""
+    refurbished = values.get("condition") == "refurbished"
+    if refurbished and values.get("grade") is None:
+        raise Violation("grade_required", "grade")
+    if not refurbished and values.get("grade") is not None:
+        raise Violation("grade_forbidden", "grade")
+    if values.get("status") == "active" and not values.get("base_cost"):
+        raise Violation("active_needs_cost", "base_cost")
+
+
+def changed_fields(
+    before: Mapping[str, Any], after: Mapping[str, Any], fields: Sequence[str]
+) -> list[str]:
+    return [f for f in fields if before.get(f) != after.get(f)]
+
+
+def category_path(parents: Mapping[str, str | None], category_id: str) -> list[str]:
+    """Ids from the root to `category_id`, inclusive."""
+    path = [category_id]
+    parent = parents[category_id]
+    while parent is not None:
+        if parent in path:  # a corrupted tree must not hang a request
+            raise ValueError(f"category {category_id} is in a cycle")
+        path.append(parent)
+        parent = parents[parent]
+    return path[::-1]
+
+
+def subtree(parents: Mapping[str, str | None], category_id: str) -> set[str]:
+    """`category_id` and every category under it."""
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found, todo = set(), [category_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, ()))
+    return found
+
+
+def check_parent(
+    parents: Mapping[str, str | None], category_id: str | None, parent_id: str | None
+) -> None:
+    """Placing `category_id` (None: a new one) under `parent_id` keeps the tree a tree."""
+    if parent_id is None:
+        return
+    if category_id is not None and parent_id in subtree(parents, category_id):
+        raise Violation("category_cycle", "parent_id")
+    below = _height(parents, category_id) if category_id is not None else 1
+    if len(category_path(parents, parent_id)) + below > MAX_CATEGORY_DEPTH:
+        raise Violation("category_too_deep", "parent_id", max=MAX_CATEGORY_DEPTH)
+
+
+def _height(parents: Mapping[str, str | None], category_id: str) -> int:
+    """Levels from `category_id` down to its deepest descendant, itself counted."""
+    depth = {category_id: 1}
+    ordered = sorted(subtree(parents, category_id), key=lambda c: len(category_path(parents, c)))
+    for child in ordered:
+        parent = parents[child]
+        if child != category_id and parent is not None:
+            depth[child] = depth[parent] + 1
+    return max(depth.values())
+
+
+def is_newer_price(stored_at: datetime | None, calculated_at: datetime) -> bool:
+    """A price calculated before the one kept is stale (events of different runs may arrive
+    out of order after a replay); one calculated at the same time replaces it."""
+    return stored_at is None or calculated_at >= stored_at
