@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.engines.inventory import rules
@@ -28,6 +26,7 @@ from itvision.engines.inventory.events import (
     StockUpdated,
 )
 from itvision.engines.inventory.models import Item, Movement, StockLevel
+from itvision.platform.db import upsert_insert
 from itvision.platform.uow import UnitOfWork
 
 
@@ -73,13 +72,7 @@ async def ensure_levels(
         {"sku": sku, "warehouse_id": w, "on_hand": 0, "reserved": 0, "updated_at": now}
         for w in warehouse_ids
     ]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        await session.execute(pg_insert(StockLevel).values(rows).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        await session.execute(sqlite_insert(StockLevel).values(rows).on_conflict_do_nothing())
-    else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL only
-        await session.execute(insert(StockLevel).values(rows))
+    await session.execute(upsert_insert(session)(StockLevel).values(rows).on_conflict_do_nothing())
 
 
 async def apply(

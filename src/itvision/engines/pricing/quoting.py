@@ -23,11 +23,11 @@ from itvision.engines.pricing.scopes import Resolved, resolve
 from itvision.engines.pricing.store import (
     SETTINGS_CACHE,
     Sellable,
-    dialect_insert,
     load_sellables,
 )
 from itvision.engines.pricing.tiers import tier_below, tier_for
 from itvision.platform.auth import Principal
+from itvision.platform.db import upsert_insert
 from itvision.platform.errors import InvalidInput
 from itvision.platform.events import new_event_id, utcnow
 from itvision.platform.uow import UnitOfWork
@@ -200,7 +200,7 @@ async def _follow_tier(
 async def _raise_level(uow: UnitOfWork, buyer: str, sku: str, level: int, now: datetime) -> bool:
     """Set the level if it is higher than the stored one; True when this statement did."""
     statement = (
-        dialect_insert(uow.session)(TierLevel)
+        upsert_insert(uow.session)(TierLevel)
         .values(buyer=buyer, sku=sku, min_quantity=level, updated_at=now)
         .on_conflict_do_update(
             index_elements=[TierLevel.buyer, TierLevel.sku],

@@ -13,13 +13,12 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, bindparam, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.engines.pricing.models import PricedItem, PriceRecord, ScopeSettings, TierLevel
 from itvision.engines.pricing.scopes import GLOBAL, GlobalSettings, Overrides
 from itvision.engines.pricing.tiers import Tier
+from itvision.platform.db import upsert_insert
 from itvision.platform.events import utcnow
 
 
@@ -117,7 +116,7 @@ SETTINGS_CACHE = SettingsCache()
 async def bump_revision(session: AsyncSession) -> None:
     """Mark a settings change (atomic: concurrent changes each get their own revision)."""
     statement = (
-        dialect_insert(session)(ScopeSettings)
+        upsert_insert(session)(ScopeSettings)
         .values(scope=GLOBAL, revision=1, updated_at=utcnow())
         .on_conflict_do_update(
             index_elements=[ScopeSettings.scope],
@@ -125,13 +124,6 @@ async def bump_revision(session: AsyncSession) -> None:
         )
     )
     await session.execute(statement)
-
-
-def dialect_insert(session: AsyncSession) -> Any:
-    """The INSERT of the session's database that knows ON CONFLICT."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgres_insert
-    return sqlite_insert
 
 
 @dataclass(frozen=True, slots=True)

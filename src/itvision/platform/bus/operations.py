@@ -141,7 +141,7 @@ async def reset_group(
                     if start is not None
                     else (await session.scalar(select(func.max(LoggedEvent.position))) or 0) + 1
                 )
-            await ensure_position_row(platform.db, session, group.name)
+            await ensure_position_row(session, group.name)
             # Taking the lease away makes a running consumer drop its batch and re-read.
             await session.execute(
                 update(ConsumerPosition)

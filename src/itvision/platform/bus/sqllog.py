@@ -17,14 +17,13 @@ from datetime import timedelta
 
 import structlog
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform import metrics
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
-from itvision.platform.db import Database
+from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
 from itvision.platform.uow import NOTIFY_CHANNEL
 
@@ -35,10 +34,9 @@ def process_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-async def ensure_position_row(db: Database, session: AsyncSession, group: str) -> None:
-    dialect = sqlite if db.is_sqlite else postgresql
+async def ensure_position_row(session: AsyncSession, group: str) -> None:
     await session.execute(
-        dialect.insert(ConsumerPosition)
+        upsert_insert(session)(ConsumerPosition)
         .values(group=group, position=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["group"])
     )
@@ -54,7 +52,7 @@ class LogReader:
 
     async def acquire(self) -> bool:
         async with self.db.writes() as session, session.begin():
-            await ensure_position_row(self.db, session, self.name)
+            await ensure_position_row(session, self.name)
             now = utcnow()
             result = await session.execute(
                 update(ConsumerPosition)
