@@ -71,6 +71,9 @@ class TopicRegistry:
         except KeyError:
             raise UnknownTopic(name) from None
 
+    def find(self, name: str) -> Topic | None:
+        return self._topics.get(name)
+
     def __contains__(self, name: object) -> bool:
         return name in self._topics
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import traceback
@@ -23,15 +24,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from pydantic import ValidationError
-from sqlalchemy import insert, select
+from pydantic import ValidationError, create_model
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform import metrics
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.tables import DeadLetter, InboxEntry
+from itvision.platform.db import upsert_insert
 from itvision.platform.errors import UnknownTopic
-from itvision.platform.events import Envelope, Event, utcnow
+from itvision.platform.events import Envelope, Event, Payload, utcnow
 from itvision.platform.logs import CURRENT_EVENT
 from itvision.platform.topics import TopicRegistry
 from itvision.platform.uow import UnitOfWork, UnitOfWorkFactory
@@ -73,13 +75,24 @@ def decode(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable
     """The event in a message, or why it cannot be read. Our own envelopes take the fast path
     (validated straight from JSON); anything else is read field by field, with defaults for
     what producers like the seed's KafkaJS code leave out."""
-    try:
-        envelope = Envelope.model_validate_json(message.value)
-    except ValidationError:
-        return _decode_leniently(registry, message)
-    if not envelope.key and message.key:
-        envelope.key = message.key
-    return _typed(registry, message, envelope)
+    topic = registry.find(message.topic)
+    if topic is not None:
+        try:
+            envelope = _envelope_of(topic.payload).model_validate_json(message.value)
+        except ValidationError:
+            pass
+        else:
+            if envelope.type == message.topic and envelope.version <= topic.version:
+                if not envelope.key and message.key:
+                    envelope.key = message.key
+                return Event(envelope, envelope.payload, message.partition, message.offset)
+    return _decode_leniently(registry, message)
+
+
+@functools.cache
+def _envelope_of(payload: type[Payload]) -> type[Envelope]:
+    """The envelope with this payload model: one validation from JSON reads both."""
+    return create_model(f"{payload.__name__}Envelope", __base__=Envelope, payload=(payload, ...))
 
 
 def _decode_leniently(registry: TopicRegistry, message: Message) -> Event[Any] | Unreadable:
@@ -203,43 +216,38 @@ class GroupProcessor:
         applied: Counter[str] = Counter()
         async with self.uows(self.group.name) as uow:
             session = uow.session
-            ids = [str(e.id) for _, e in items if isinstance(e, Event)]
-            seen = (
-                set(
-                    await session.scalars(
-                        select(InboxEntry.event_id).where(
-                            InboxEntry.group == self.group.name, InboxEntry.event_id.in_(ids)
-                        )
-                    )
-                )
-                if ids
-                else set()
-            )
-            inbox: list[dict[str, Any]] = []
+            fresh: dict[str, tuple[Message, Event[Any]]] = {}
             for message, event in items:
                 if isinstance(event, Unreadable):
                     await self._dead_letter(
                         session, message, event.reason, event.error, 1, event.event_id
                     )
-                    continue
-                event_id = str(event.id)
-                if event_id in seen:
-                    continue
-                seen.add(event_id)
-                await self._handle(event, uow)
-                applied[message.topic] += 1
-                inbox.append(
-                    {
-                        "group": self.group.name,
-                        "event_id": event_id,
-                        "topic": message.topic,
-                        "partition": message.partition,
-                        "offset": message.offset,
-                        "event_time": event.envelope.timestamp,
-                    }
+                else:
+                    fresh.setdefault(str(event.id), (message, event))
+            if fresh:
+                # Writing the inbox rows first tells which events are new: a redelivered one
+                # conflicts, is not returned, and is skipped — in the effects' transaction.
+                inserted = await session.execute(
+                    upsert_insert(session)(INBOX)
+                    .on_conflict_do_nothing()
+                    .returning(INBOX.c.event_id),
+                    [
+                        {
+                            "group": self.group.name,
+                            "event_id": event_id,
+                            "topic": message.topic,
+                            "partition": message.partition,
+                            "offset": message.offset,
+                            "event_time": event.envelope.timestamp,
+                        }
+                        for event_id, (message, event) in fresh.items()
+                    ],
                 )
-            if inbox:
-                await session.execute(INBOX.insert(), inbox)
+                new = set(inserted.scalars())
+                for event_id, (message, event) in fresh.items():
+                    if event_id in new:
+                        await self._handle(event, uow)
+                        applied[message.topic] += 1
             if advance:
                 await advance(session, items[-1][0])
         for topic, count in applied.items():
