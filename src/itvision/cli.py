@@ -105,10 +105,11 @@ def serve(
     except ITVisionError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from None
-    err.print(
+    typer.echo(
         f"IT Vision engines on http://{host or settings.host}:{port or settings.port} "
         f"(database {platform.db.engine.url.render_as_string(hide_password=True)}, "
-        f"bus {platform.bus_name}); docs at /docs"
+        f"bus {platform.bus_name}); docs at /docs",
+        err=True,
     )
     _freeze_startup_objects()
     uvicorn.run(
