@@ -44,40 +44,33 @@ def assign_product(product: Product, values: dict[str, Any]) -> None:
             setattr(product, field, values.get(field))
 
 
+def _product_facts(product: Product, category_path: list[str]) -> dict[str, Any]:
+    """What product created and product updated both say of the product."""
+    return {
+        "product_id": product.id,
+        "sku": product.sku,
+        "name": product.name_fr,
+        "name_en": product.name_en,
+        "category_id": product.category_id,
+        "category_path": category_path,
+        "brand": product.brand,
+        "condition": product.condition,
+        "base_cost": product.base_cost,
+        "currency": product.currency,
+        "status": product.status,
+        "weight_grams": product.weight_grams,
+    }
+
+
 def product_created(product: Product, category_path: list[str]) -> ProductCreated:
-    return ProductCreated(
-        product_id=product.id,
-        sku=product.sku,
-        name=product.name_fr,
-        name_en=product.name_en,
-        category_id=product.category_id,
-        category_path=category_path,
-        brand=product.brand,
-        condition=product.condition,  # type: ignore[arg-type]
-        base_cost=product.base_cost,
-        currency=product.currency,
-        status=product.status,  # type: ignore[arg-type]
-        weight_grams=product.weight_grams,
-        created_at=product.created_at,
-    )
+    return ProductCreated(**_product_facts(product, category_path), created_at=product.created_at)
 
 
 def product_updated(
     product: Product, category_path: list[str], changed: list[str]
 ) -> ProductUpdated:
     return ProductUpdated(
-        product_id=product.id,
-        sku=product.sku,
-        name=product.name_fr,
-        name_en=product.name_en,
-        category_id=product.category_id,
-        category_path=category_path,
-        brand=product.brand,
-        condition=product.condition,  # type: ignore[arg-type]
-        base_cost=product.base_cost,
-        currency=product.currency,
-        status=product.status,  # type: ignore[arg-type]
-        weight_grams=product.weight_grams,
+        **_product_facts(product, category_path),
         changed_fields=changed,
         updated_at=product.updated_at,
     )
