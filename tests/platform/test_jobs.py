@@ -35,3 +35,28 @@ async def test_a_job_runs_periodically_in_one_process_at_a_time(make_platform, b
         assert runs and set(runs) == {"second"}
     finally:
         await second.close()
+
+
+async def test_inbox_rows_older_than_the_retention_are_pruned(make_platform):
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from itvision.platform.bus.retention import prune_inbox
+    from itvision.platform.bus.tables import InboxEntry
+    from itvision.platform.events import utcnow
+
+    platform = await make_platform()
+    now = utcnow()
+    rows = [("old", now - timedelta(days=8)), ("recent", now - timedelta(days=1))]
+    async with platform.db.writes() as session, session.begin():
+        for event_id, when in rows:
+            await session.execute(
+                insert(InboxEntry).values(
+                    group="demo-engine", event_id=event_id, topic="demo.note.added",
+                    partition=0, offset=1, event_time=when,
+                )
+            )  # fmt: skip
+    assert await prune_inbox(platform) == 1
+    async with platform.db.reads() as session:
+        assert list(await session.scalars(select(InboxEntry.event_id))) == ["recent"]

@@ -15,6 +15,7 @@ import structlog
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor
+from itvision.platform.bus.retention import prune_inbox
 from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
 from itvision.platform.db import Database
 from itvision.platform.errors import ConfigurationError
@@ -35,7 +36,7 @@ class Platform:
         jobs: Sequence[PeriodicJob] = (),
     ) -> None:
         self.settings = settings
-        self.jobs = list(jobs)
+        self.jobs = [PeriodicJob("inbox-retention", 3600.0, prune_inbox), *jobs]
         self.registry = registry
         self.groups = {g.name: g for g in groups}
         if len(self.groups) != len(groups):
