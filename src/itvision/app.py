@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,6 +21,7 @@ from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
+from itvision.platform.inputs import refuse_nul_characters
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 
@@ -56,6 +57,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         version="0.1.0",
         description="Business engines of the IT Vision marketplace (XOF; Senegal, Côte d'Ivoire).",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.platform = platform
     _install_error_handlers(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from itvision.platform.auth import Admin, Anyone, Staff
@@ -14,6 +14,7 @@ from itvision.platform.bus import operations
 from itvision.platform.system import Platform
 
 router = APIRouter()
+LetterId = Annotated[int, Path(ge=1, le=2**62, description="Dead letter id")]
 
 
 def _platform(request: Request) -> Platform:
@@ -53,7 +54,7 @@ class DeadLetterPublic(BaseModel):
 
 
 class ReplayRequest(BaseModel):
-    from_offset: int | None = Field(default=None, ge=0)
+    from_offset: int | None = Field(default=None, ge=0, le=2**62)
     from_time: AwareDatetime | None = None
 
     @model_validator(mode="after")
@@ -106,17 +107,17 @@ async def list_dead_letters(
 
 
 @router.get("/dead-letters/{letter_id}", response_model=DeadLetterPublic)
-async def show_dead_letter(request: Request, letter_id: int, _: Admin) -> Any:
+async def show_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> Any:
     return await operations.get_dead_letter(_platform(request), letter_id)
 
 
 @router.post("/dead-letters/{letter_id}/replay")
-async def replay_dead_letter(request: Request, letter_id: int, _: Admin) -> dict[str, str]:
+async def replay_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> dict[str, str]:
     """Apply the event again with its group's handler; on success it leaves the store."""
     await operations.replay_dead_letter(_platform(request), letter_id)
     return {"status": "replayed"}
 
 
 @router.delete("/dead-letters/{letter_id}", status_code=204)
-async def drop_dead_letter(request: Request, letter_id: int, _: Admin) -> None:
+async def drop_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> None:
     await operations.drop_dead_letter(_platform(request), letter_id)

@@ -178,3 +178,14 @@ def test_a_customer_reaches_only_their_own_records():
     with pytest.raises(NotFound):
         customer.ensure_owns("cust-2", "order")
     Principal("awa", Role.STAFF).ensure_owns("cust-2")
+
+
+async def test_a_nul_character_is_refused_naming_the_field(client):
+    in_query = await client.get("/api/events/dead-letters?group=a%00b", headers=ADMIN)
+    assert (in_query.status_code, in_query.json()["field"]) == (422, "query.group")
+    in_body = await client.post(
+        "/api/events/groups/demo-engine/replay",
+        content=b'{"from_time": "2026-01-01T00:00:00Z", "note": ["ok", "a\\u0000b"]}',
+        headers={**ADMIN, "content-type": "application/json"},
+    )
+    assert (in_body.status_code, in_body.json()["field"]) == (422, "body.note.1")

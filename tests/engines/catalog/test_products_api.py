@@ -368,3 +368,12 @@ async def test_a_view_is_recorded_for_analytics(api, tree):
     assert (
         await api.post("/api/catalog/products/nope/views", json={"session_id": "s"})
     ).status_code == 404
+
+
+async def test_filters_out_of_any_real_range_are_refused_naming_the_filter(api):
+    huge = await api.get("/api/catalog/products?max_screen_inches=3.9e307")
+    assert huge.status_code == 422
+    assert huge.json()["field"] == "query.max_screen_inches"
+    too_big = await api.get("/api/catalog/products?storage_gb=-646119591095176658944")
+    assert too_big.status_code == 422
+    assert too_big.json()["field"].startswith("query.storage_gb")

@@ -268,6 +268,11 @@ Sort = Literal[
 ]
 
 
+# Query bounds: wide enough for any real filter, narrow enough for every database's integers.
+FilterInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
+FilterInches = Annotated[Decimal, Field(ge=0, le=RANGES["screen_inches"][1], decimal_places=1)]
+
+
 class ProductFilters(BaseModel):
     """Query parameters of the product list. A repeated parameter means any of its values
     (`?brand=HP&brand=Dell`); `min_`/`max_` bounds are inclusive; price filters keep only
@@ -280,16 +285,16 @@ class ProductFilters(BaseModel):
     status: list[ProductStatus] = Field(default=[], description="Staff only, but for 'active'")
     condition: list[Condition] = []
     grade: list[Grade] = []
-    ram_gb: list[int] = []
-    min_ram_gb: int | None = Field(default=None, ge=0)
-    storage_gb: list[int] = []
-    min_storage_gb: int | None = Field(default=None, ge=0)
+    ram_gb: list[FilterInt] = []
+    min_ram_gb: FilterInt | None = None
+    storage_gb: list[FilterInt] = []
+    min_storage_gb: FilterInt | None = None
     cpu: str | None = Field(default=None, max_length=100, description="Part of the CPU name")
-    min_screen_inches: Decimal | None = Field(default=None, ge=0)
-    max_screen_inches: Decimal | None = Field(default=None, ge=0)
-    min_warranty_months: int | None = Field(default=None, ge=0)
-    min_price: int | None = Field(default=None, ge=0, description="XOF")
-    max_price: int | None = Field(default=None, ge=0, description="XOF")
+    min_screen_inches: FilterInches | None = None
+    max_screen_inches: FilterInches | None = None
+    min_warranty_months: FilterInt | None = None
+    min_price: FilterInt | None = Field(default=None, description="XOF")
+    max_price: FilterInt | None = Field(default=None, description="XOF")
     q: str | None = Field(
         default=None, max_length=100, description="Part of the SKU, a name or the brand"
     )
