@@ -7,7 +7,7 @@ import gc
 import json
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -266,16 +266,10 @@ def replay(
     if (from_offset is None) == (from_time is None):
         err.print("[red]error:[/red] give exactly one of --from-offset and --from-time")
         raise typer.Exit(2)
-    when = from_time.replace(tzinfo=from_time.tzinfo or _utc()) if from_time else None
+    when = from_time.replace(tzinfo=from_time.tzinfo or UTC) if from_time else None
     console.print(
         _run(lambda p: operations.reset_group(p, group, from_offset=from_offset, from_time=when))
     )
-
-
-def _utc():  # type: ignore[no-untyped-def]
-    from datetime import UTC
-
-    return UTC
 
 
 @dlq_app.command("list")

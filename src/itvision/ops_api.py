@@ -6,19 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from itvision.platform.auth import Admin, Anyone, Staff
 from itvision.platform.bus import operations
-from itvision.platform.system import Platform
+from itvision.platform.deps import PlatformDep
 
 router = APIRouter()
 LetterId = Annotated[int, Path(ge=1, le=2**62, description="Dead letter id")]
-
-
-def _platform(request: Request) -> Platform:
-    return request.app.state.platform
 
 
 class TopicPublic(BaseModel):
@@ -65,7 +61,7 @@ class ReplayRequest(BaseModel):
 
 
 @router.get("/topics", response_model=list[TopicPublic])
-async def list_topics(request: Request, _: Anyone) -> list[dict[str, Any]]:
+async def list_topics(platform: PlatformDep, _: Anyone) -> list[dict[str, Any]]:
     """Every topic of the registry."""
     return [
         {
@@ -75,49 +71,51 @@ async def list_topics(request: Request, _: Anyone) -> list[dict[str, Any]]:
             "key": t.key,
             "version": t.version,
         }
-        for t in _platform(request).registry
+        for t in platform.registry
     ]
 
 
 @router.get("/groups", response_model=list[GroupPublic])
-async def list_groups(request: Request, _: Staff) -> list[Any]:
+async def list_groups(platform: PlatformDep, _: Staff) -> list[Any]:
     """Each consumer group's position, lag and dead letters."""
-    return await operations.group_statuses(_platform(request))
+    return await operations.group_statuses(platform)
 
 
 @router.post("/groups/{group}/replay")
 async def replay_group(
-    request: Request, group: str, body: ReplayRequest, _: Admin
+    platform: PlatformDep, group: str, body: ReplayRequest, _: Admin
 ) -> dict[str, str]:
     """Reset a group to an offset or a time; its events are applied again from there."""
     done = await operations.reset_group(
-        _platform(request), group, from_offset=body.from_offset, from_time=body.from_time
+        platform, group, from_offset=body.from_offset, from_time=body.from_time
     )
     return {"status": done}
 
 
 @router.get("/dead-letters", response_model=list[DeadLetterPublic])
 async def list_dead_letters(
-    request: Request,
+    platform: PlatformDep,
     _: Admin,
     group: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[Any]:
-    return await operations.list_dead_letters(_platform(request), group, limit)
+    return await operations.list_dead_letters(platform, group, limit)
 
 
 @router.get("/dead-letters/{letter_id}", response_model=DeadLetterPublic)
-async def show_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> Any:
-    return await operations.get_dead_letter(_platform(request), letter_id)
+async def show_dead_letter(platform: PlatformDep, letter_id: LetterId, _: Admin) -> Any:
+    return await operations.get_dead_letter(platform, letter_id)
 
 
 @router.post("/dead-letters/{letter_id}/replay")
-async def replay_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> dict[str, str]:
+async def replay_dead_letter(
+    platform: PlatformDep, letter_id: LetterId, _: Admin
+) -> dict[str, str]:
     """Apply the event again with its group's handler; on success it leaves the store."""
-    await operations.replay_dead_letter(_platform(request), letter_id)
+    await operations.replay_dead_letter(platform, letter_id)
     return {"status": "replayed"}
 
 
 @router.delete("/dead-letters/{letter_id}", status_code=204)
-async def drop_dead_letter(request: Request, letter_id: LetterId, _: Admin) -> None:
-    await operations.drop_dead_letter(_platform(request), letter_id)
+async def drop_dead_letter(platform: PlatformDep, letter_id: LetterId, _: Admin) -> None:
+    await operations.drop_dead_letter(platform, letter_id)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from itvision.platform.bus.sqllog import LogReader
+from itvision.platform.stopping import sleep_or_stop
 
 if TYPE_CHECKING:
     from itvision.platform.system import Platform
@@ -38,8 +39,7 @@ async def run_periodically(platform: Platform, job: PeriodicJob, stop: asyncio.E
                     await job.run(platform)
                 except Exception as exc:
                     log.error("job failed", job=job.name, error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), job.every_seconds)
+            await sleep_or_stop(stop, job.every_seconds)
     finally:
         with contextlib.suppress(Exception):
             await lease.release()

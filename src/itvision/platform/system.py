@@ -7,7 +7,6 @@ groups. The same code runs on SQLite + SQL log and on PostgreSQL + Kafka: only s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import structlog
@@ -20,6 +19,7 @@ from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
 from itvision.platform.db import Database
 from itvision.platform.errors import ConfigurationError
 from itvision.platform.jobs import PeriodicJob, run_periodically
+from itvision.platform.stopping import sleep_or_stop
 from itvision.platform.topics import TopicRegistry
 from itvision.platform.uow import UnitOfWorkFactory
 from itvision.settings import Settings
@@ -127,8 +127,7 @@ class Platform:
                 return
             except Exception as exc:
                 log.error("background task crashed; restarting", task=name, error=repr(exc))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), backoff)
+                await sleep_or_stop(self._stop, backoff)
                 backoff = min(backoff * 2, 10.0)
 
     @property

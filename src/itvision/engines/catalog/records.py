@@ -84,30 +84,26 @@ def variant_values(variant: Variant) -> dict[str, Any]:
     }
 
 
+def _variant_facts(variant: Variant, currency: str) -> dict[str, Any]:
+    """What variant created and variant updated both say of the variant."""
+    return {
+        "product_id": variant.product_id,
+        "variant_id": variant.id,
+        "sku": variant.sku,
+        "attributes": variant.options,
+        "base_cost": variant.base_cost,
+        "currency": currency,
+        "weight_grams": variant.weight_grams,
+    }
+
+
 def variant_created(variant: Variant, currency: str) -> VariantCreated:
-    return VariantCreated(
-        product_id=variant.product_id,
-        variant_id=variant.id,
-        sku=variant.sku,
-        attributes=variant.options,
-        base_cost=variant.base_cost,
-        currency=currency,
-        weight_grams=variant.weight_grams,
-        created_at=variant.created_at,
-    )
+    return VariantCreated(**_variant_facts(variant, currency), created_at=variant.created_at)
 
 
 def variant_updated(variant: Variant, currency: str, changed: list[str]) -> VariantUpdated:
     return VariantUpdated(
-        product_id=variant.product_id,
-        variant_id=variant.id,
-        sku=variant.sku,
-        attributes=variant.options,
-        base_cost=variant.base_cost,
-        currency=currency,
-        weight_grams=variant.weight_grams,
-        changed_fields=changed,
-        updated_at=variant.updated_at,
+        **_variant_facts(variant, currency), changed_fields=changed, updated_at=variant.updated_at
     )
 
 

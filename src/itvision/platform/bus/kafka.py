@@ -25,9 +25,10 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from itvision.platform import metrics
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
-from itvision.platform.bus.sqllog import LogReader, _sleep_or_stop, _wait_any
+from itvision.platform.bus.sqllog import LogReader
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
+from itvision.platform.stopping import sleep_or_stop, wait_or_stop
 from itvision.settings import Settings
 
 log = structlog.get_logger("itvision.kafka")
@@ -98,7 +99,7 @@ class KafkaRelay:
         try:
             while not stop.is_set():
                 if not await self.reader.acquire():
-                    await _sleep_or_stop(stop, self.poll_seconds)
+                    await sleep_or_stop(stop, self.poll_seconds)
                     continue
                 try:
                     if producer is None:
@@ -116,7 +117,7 @@ class KafkaRelay:
                         with contextlib.suppress(Exception):
                             await producer.stop()
                         producer = None
-                    await _sleep_or_stop(stop, backoff)
+                    await sleep_or_stop(stop, backoff)
                     backoff = min(backoff * 2, 10.0)
         finally:
             if producer is not None:
@@ -142,7 +143,7 @@ class KafkaRelay:
                 if batch:
                     position = batch[-1].offset
                     continue
-                await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
+                await wait_or_stop(stop, self.notifier.wait(seen, self.poll_seconds))
                 return
         finally:
             if in_flight is not None:
@@ -208,7 +209,7 @@ class KafkaGroupConsumer:
                 await self._loop(consumer, stop)
             except (KafkaError, OSError) as exc:
                 log.warning("consumer cannot reach Kafka; retrying", group=name, error=repr(exc))
-                await _sleep_or_stop(stop, backoff)
+                await sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:
                 with contextlib.suppress(Exception):

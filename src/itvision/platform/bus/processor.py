@@ -25,7 +25,7 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError, create_model
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform import metrics
@@ -309,19 +309,9 @@ class GroupProcessor:
         event = decode(self.uows.registry, message)
         if isinstance(event, Unreadable):
             raise ValueError(f"still unreadable: {event.reason}: {event.error}")
-        async with self.uows(self.group.name) as uow:
-            already = await uow.session.get(InboxEntry, (self.group.name, str(event.id)))
-            if already is None:
-                await self._handle(event, uow)
-                await uow.session.execute(
-                    insert(InboxEntry).values(
-                        group=self.group.name,
-                        event_id=str(event.id),
-                        topic=letter.topic,
-                        partition=letter.partition,
-                        offset=letter.offset,
-                        event_time=event.envelope.timestamp,
-                    )
-                )
-            await uow.session.delete(await uow.session.merge(letter))
+
+        async def leave_the_store(session: AsyncSession, _: Message) -> None:
+            await session.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
+
+        await self._apply([(message, event)], leave_the_store)
         return event

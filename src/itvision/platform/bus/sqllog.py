@@ -25,6 +25,7 @@ from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
+from itvision.platform.stopping import sleep_or_stop, wait_or_stop
 from itvision.platform.uow import NOTIFY_CHANNEL
 
 log = structlog.get_logger("itvision.sqllog")
@@ -151,7 +152,7 @@ class SqlLogConsumer:
                     # Taken (or renewed) before reading and after every idle wait; while
                     # batches keep coming, each advance renews it and detects its loss.
                     if not await self.reader.acquire():
-                        await _sleep_or_stop(stop, self.poll_seconds)
+                        await sleep_or_stop(stop, self.poll_seconds)
                         continue
                     holding = True
                     position = await self.reader.position()
@@ -167,26 +168,11 @@ class SqlLogConsumer:
                     if len(batch) == self.batch_size:
                         continue
                 metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
-                await _wait_any(stop, self.notifier.wait(seen, self.poll_seconds))
+                await wait_or_stop(stop, self.notifier.wait(seen, self.poll_seconds))
                 holding = False
         finally:
             with contextlib.suppress(Exception):
                 await self.reader.release()
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-
-
-async def _wait_any(stop: asyncio.Event, waiting: object) -> None:
-    stop_task = asyncio.ensure_future(stop.wait())
-    wait_task = asyncio.ensure_future(waiting)  # type: ignore[arg-type]
-    try:
-        await asyncio.wait({stop_task, wait_task}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stop_task.cancel()
-        wait_task.cancel()
 
 
 class PostgresListener:
