@@ -285,7 +285,7 @@ async def publish(platform: Platform, first: int, count: int, per_tx: int) -> No
         async with platform.uows(SOURCE) as uow:
             for seq in range(start, min(start + per_tx, first + count)):
                 key = f"item-{seq % KEYS:04d}"
-                uow.emit(TOPIC, BenchItemAdded(item_id=key, seq=seq, text=TEXT))
+                uow.emit(BenchItemAdded(item_id=key, seq=seq, text=TEXT))
 
 
 async def last_position(platform: Platform) -> int:

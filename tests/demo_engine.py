@@ -83,7 +83,7 @@ class DemoGroup:
             )
         )
         if self.echo:
-            uow.emit("demo.note.echoed", NoteEchoed(stream=event.payload.stream, seq=seq))
+            uow.emit(NoteEchoed(stream=event.payload.stream, seq=seq))
 
     async def _rebuild(self, session: Any) -> None:
         await session.execute(delete(AppliedNote).where(AppliedNote.group == self.name))

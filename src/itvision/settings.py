@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from itvision.platform.errors import ConfigurationError
+from itvision.platform.engine_settings import read_settings
 
 ENV_PREFIX = "ITVISION_"
 
@@ -113,12 +113,6 @@ class Settings(BaseSettings):
         return self.bus_url.removeprefix("kafka://").split(",")
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment; a bad value becomes one clear ConfigurationError."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        name = ENV_PREFIX + str(error["loc"][0]).upper() if error["loc"] else ENV_PREFIX
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigurationError(f"{name}: {message}", field=name) from None
+    return read_settings(Settings, **overrides)

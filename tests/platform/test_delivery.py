@@ -21,7 +21,7 @@ pytestmark = pytest.mark.parametrize("backend_settings", COMBINATIONS, indirect=
 async def publish(platform, stream: str, seqs, text: str = "") -> None:
     async with platform.uows("demo-engine") as uow:
         for seq in seqs:
-            uow.emit("demo.note.added", NoteAdded(stream=stream, seq=seq, text=text))
+            uow.emit(NoteAdded(stream=stream, seq=seq, text=text))
 
 
 async def wait_applied(platform, group: str, count: int, timeout: float = 20.0) -> None:
@@ -142,7 +142,7 @@ async def test_order_per_key_holds_with_several_partitions(make_platform):
     for seq in range(30):
         async with platform.uows("demo-engine") as uow:
             for stream in streams:
-                uow.emit("demo.note.added", NoteAdded(stream=stream, seq=seq))
+                uow.emit(NoteAdded(stream=stream, seq=seq))
     await platform.start()
     await wait_applied(platform, demo.name, 180, timeout=30)
     by_stream: dict[str, list[int]] = {}
@@ -239,7 +239,7 @@ async def test_a_newer_event_version_is_dead_lettered(make_platform):
     platform = await make_platform(demo.group)
     await platform.start()
     async with platform.uows("demo-engine") as uow:
-        envelope = uow.emit("demo.note.added", NoteAdded(stream="s1", seq=0))
+        envelope = uow.emit(NoteAdded(stream="s1", seq=0))
         envelope.version = 2
     await publish(platform, "s1", [1])
     await wait_applied(platform, demo.name, 1)
@@ -257,7 +257,7 @@ async def test_events_emitted_by_a_handler_carry_the_correlation_and_cause(make_
     platform = await make_platform(demo.group)
     await platform.start()
     async with platform.uows("demo-engine") as uow:
-        cause = uow.emit("demo.note.added", NoteAdded(stream="s1", seq=0))
+        cause = uow.emit(NoteAdded(stream="s1", seq=0))
     await wait_applied(platform, demo.name, 1)
 
     async def echoed():

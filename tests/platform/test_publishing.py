@@ -14,7 +14,7 @@ from itvision import bootstrap
 from itvision.engines.pricing.events import PriceCalculated
 from itvision.platform.bus.processor import Message, Unreadable, decode
 from itvision.platform.bus.tables import LoggedEvent
-from itvision.platform.errors import InvalidPayload, UnknownTopic
+from itvision.platform.errors import InvalidPayload
 from itvision.platform.topics import Topic, TopicRegistry
 from tests.conftest import COMBINATIONS
 from tests.demo_engine import NoteAdded, registry
@@ -31,31 +31,36 @@ PRICE = PriceCalculated(
 
 
 @pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
-async def test_unknown_topic_and_bad_payload_are_refused_where_they_are_published(make_platform):
+async def test_a_payload_no_topic_carries_is_refused_where_it_is_published(make_platform):
     platform = await make_platform()
-    with pytest.raises(UnknownTopic, match=r"pricing\.price\.guessed"):
+
+    class PriceGuessed(PriceCalculated):
+        pass
+
+    guessed = PriceGuessed.model_validate(PRICE.model_dump())
+    with pytest.raises(InvalidPayload, match="no topic carries PriceGuessed") as refused:
         async with platform.uows("pricing-engine") as uow:
-            uow.emit("pricing.price.guessed", PRICE)
-    with pytest.raises(InvalidPayload) as bad:
-        async with platform.uows("pricing-engine") as uow:
-            uow.emit("pricing.price.calculated", {"productId": "p", "baseCost": "cher"})
-    assert bad.value.field == "baseCost"
-    with pytest.raises(InvalidPayload) as unknown:
-        async with platform.uows("pricing-engine") as uow:
-            uow.emit("pricing.price.calculated", {"productId": "p", "prix": 1})
-    assert unknown.value.field == "prix"
-    with pytest.raises(InvalidPayload, match="PriceCalculated"):
-        async with platform.uows("demo-engine") as uow:
-            uow.emit("pricing.price.calculated", NoteAdded(stream="s", seq=1))
+            uow.emit(guessed)
+    assert refused.value.field == "payload"
     async with platform.db.reads() as session:
         assert (await session.scalars(select(LoggedEvent))).all() == []
+
+
+def test_a_payload_model_belongs_to_one_topic():
+    first = Topic("demo.note.added", NoteAdded, "demo-engine", "a note", key="stream")
+    with pytest.raises(ValueError, match="share the payload model NoteAdded"):
+        TopicRegistry([first, Topic("demo.note.copied", NoteAdded, "demo-engine", "x", "stream")])
+
+
+def test_an_event_takes_the_topic_of_its_payload_model():
+    assert bootstrap.registry().of(PRICE).name == "pricing.price.calculated"
 
 
 @pytest.mark.parametrize("backend_settings", COMBINATIONS[:1], indirect=True)
 async def test_an_event_reads_like_the_seed_example(make_platform):
     platform = await make_platform()
     async with platform.uows("pricing-engine") as uow:
-        uow.emit("pricing.price.calculated", PRICE)
+        uow.emit(PRICE)
     async with platform.db.reads() as session:
         row = await session.scalar(select(LoggedEvent))
     # What the seed's consumer does: JSON.parse(message.value), switch on type, read payload.

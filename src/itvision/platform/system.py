@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import structlog
+from pydantic_settings import BaseSettings
 
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.notifier import LogNotifier
@@ -17,6 +18,7 @@ from itvision.platform.bus.processor import GroupProcessor
 from itvision.platform.bus.retention import prune_inbox
 from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
 from itvision.platform.db import Database
+from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.errors import ConfigurationError
 from itvision.platform.jobs import PeriodicJob, run_periodically
 from itvision.platform.stopping import sleep_or_stop
@@ -34,8 +36,10 @@ class Platform:
         registry: TopicRegistry,
         groups: Sequence[ConsumerGroup] = (),
         jobs: Sequence[PeriodicJob] = (),
+        engine_settings: Iterable[BaseSettings] = (),
     ) -> None:
         self.settings = settings
+        self.engine_settings = EngineSettingsBook(engine_settings)
         self.jobs = [PeriodicJob("inbox-retention", 3600.0, prune_inbox), *jobs]
         self.registry = registry
         self.groups = {g.name: g for g in groups}
@@ -51,6 +55,7 @@ class Platform:
             registry,
             is_postgres=not self.db.is_sqlite,
             on_commit=self.notifier.wake,
+            settings=self.engine_settings,
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -60,6 +65,10 @@ class Platform:
             from itvision.platform.bus.kafka import KafkaTopics
 
             self._kafka_topics = KafkaTopics(settings)
+
+    def settings_of(self, model: type[S]) -> S:
+        """An engine's settings (`engines/<x>/settings.py`), read once for this platform."""
+        return self.engine_settings.get(model)
 
     def processor(self, group: ConsumerGroup | str) -> GroupProcessor:
         if isinstance(group, str):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from itvision.platform.errors import UnknownTopic
+from itvision.platform.errors import InvalidPayload, UnknownTopic
 from itvision.platform.events import Payload
 
 TOPIC_NAME = re.compile(r"^[a-z][a-z0-9]*\.[a-z][a-z0-9]*\.[a-z][a-z0-9]*$")
@@ -55,15 +55,34 @@ class Topic:
 
 
 class TopicRegistry:
+    """Topics by name, and by payload model: a payload model belongs to exactly one topic, so
+    `uow.emit(payload)` needs no topic name."""
+
     def __init__(self, topics: Iterable[Topic] = ()) -> None:
         self._topics: dict[str, Topic] = {}
+        self._by_payload: dict[type[Payload], Topic] = {}
         for topic in topics:
             self.register(topic)
 
     def register(self, topic: Topic) -> None:
         if topic.name in self._topics:
             raise ValueError(f"topic {topic.name!r} is registered twice")
+        other = self._by_payload.get(topic.payload)
+        if other is not None:
+            raise ValueError(
+                f"topics {other.name!r} and {topic.name!r} share the payload model "
+                f"{topic.payload.__name__}: each topic has its own"
+            )
         self._topics[topic.name] = topic
+        self._by_payload[topic.payload] = topic
+
+    def of(self, payload: Payload) -> Topic:
+        """The topic that carries this payload's model."""
+        try:
+            return self._by_payload[type(payload)]
+        except KeyError:
+            name = type(payload).__name__
+            raise InvalidPayload(f"no topic carries {name}", field="payload") from None
 
     def get(self, name: str) -> Topic:
         try:

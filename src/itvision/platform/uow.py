@@ -1,8 +1,8 @@
 """The unit of work: the one way to change state and publish events.
 
-    async with uow_factory("catalog-engine") as uow:
+    async with unit_of_work(platform, SOURCE) as uow:
         uow.session.add(product)
-        uow.emit("catalog.product.created", ProductCreated(...))
+        uow.emit(ProductCreated(...))    # the topic is the one that carries ProductCreated
 
 State rows and the emitted events (outbox rows of the event log) are committed together or not
 at all: an event is never published for a change that rolled back, nor lost for one that
@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itvision.platform import metrics
 from itvision.platform.bus.tables import LoggedEvent
-from itvision.platform.errors import InvalidPayload
+from itvision.platform.db import Database
+from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.events import Event, Payload, new_event_id, utcnow
 from itvision.platform.topics import TopicRegistry
 
@@ -79,6 +80,7 @@ class UnitOfWork:
         *,
         is_postgres: bool,
         on_commit: Callable[[], None],
+        settings: EngineSettingsBook,
         cause: Event[Any] | None = None,
     ) -> None:
         self.session = session
@@ -87,32 +89,32 @@ class UnitOfWork:
         self._registry = registry
         self._is_postgres = is_postgres
         self._on_commit = on_commit
+        self._settings = settings
         self._pending: list[PendingEvent] = []
 
-    def emit(
-        self, topic: str, payload: Payload | Mapping[str, Any], *, key: str | None = None
-    ) -> PendingEvent:
-        """Record an event to publish when this unit of work commits.
-
-        Raises UnknownTopic for a topic not in the registry and InvalidPayload, naming the
-        field, for a payload that does not match the topic's model."""
-        spec = self._registry.get(topic)
-        model = _validated(spec.payload, payload, topic)
+    def emit(self, payload: Payload, *, key: str | None = None) -> PendingEvent:
+        """Record an event to publish when this unit of work commits, on the topic that
+        carries the payload's model; `key` overrides the topic's partition key."""
+        spec = self._registry.of(payload)
         event_id = str(new_event_id())
         cause = self.cause
         event = PendingEvent(
             id=event_id,
-            type=topic,
+            type=spec.name,
             version=spec.version,
             source=self.source,
-            key=key if key is not None else spec.key_of(model),
+            key=key if key is not None else spec.key_of(payload),
             timestamp=utcnow(),
             correlation_id=str(cause.correlation_id) if cause else event_id,
             causation_id=str(cause.id) if cause else None,
-            payload=model.model_dump(mode="json", by_alias=True),
+            payload=payload.model_dump(mode="json", by_alias=True),
         )
         self._pending.append(event)
         return event
+
+    def settings_of(self, model: type[S]) -> S:
+        """The engine settings of the platform this unit of work belongs to."""
+        return self._settings.get(model)
 
     @property
     def emitted(self) -> list[PendingEvent]:
@@ -146,32 +148,6 @@ class UnitOfWork:
         await self.session.rollback()
 
 
-def _validated(model: type[Payload], payload: Payload | Mapping[str, Any], topic: str) -> Payload:
-    if isinstance(payload, model):
-        return payload
-    if isinstance(payload, Payload):
-        raise InvalidPayload(
-            f"topic {topic!r} carries {model.__name__}, not {type(payload).__name__}",
-            field="payload",
-        )
-    unknown = set(payload) - _field_names(model)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise InvalidPayload(f"topic {topic!r}: unknown field {name!r}", field=name)
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"])
-        raise InvalidPayload(f"topic {topic!r}: {field}: {error['msg']}", field=field) from None
-
-
-def _field_names(model: type[Payload]) -> set[str]:
-    names = set(model.model_fields)
-    names.update(f.alias for f in model.model_fields.values() if f.alias)
-    return names
-
-
 class UnitOfWorkFactory:
     """Opens units of work; `async with factory(source) as uow` commits on a clean exit and
     rolls back on an exception."""
@@ -183,11 +159,13 @@ class UnitOfWorkFactory:
         *,
         is_postgres: bool,
         on_commit: Callable[[], None],
+        settings: EngineSettingsBook,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
         self.is_postgres = is_postgres
         self.on_commit = on_commit
+        self.settings = settings
 
     def __call__(self, source: str, *, cause: Event[Any] | None = None) -> _Scope:
         return _Scope(self, source, cause)
@@ -199,6 +177,7 @@ class UnitOfWorkFactory:
             source,
             is_postgres=self.is_postgres,
             on_commit=self.on_commit,
+            settings=self.settings,
             cause=cause,
         )
 
@@ -218,3 +197,40 @@ class _Scope:
                 await self._uow.rollback()
         finally:
             await self._uow.session.close()
+
+
+class HasDatabase(Protocol):
+    """What a use case needs of the platform: `Platform` is one."""
+
+    @property
+    def uows(self) -> UnitOfWorkFactory: ...
+
+    @property
+    def db(self) -> Database: ...
+
+
+Runner = UnitOfWork | HasDatabase
+"""What a use case runs on: the platform (routes, the CLI, jobs), or the unit of work of the
+consumer that handles an event (its effects then commit with the event's inbox row)."""
+
+
+@asynccontextmanager
+async def unit_of_work(on: Runner, source: str) -> AsyncIterator[UnitOfWork]:
+    """The use case's unit of work: the consumer's own when it passes one, else a new one
+    that commits when the block ends cleanly and rolls back when it raises."""
+    if isinstance(on, UnitOfWork):
+        yield on
+        return
+    async with on.uows(source) as uow:
+        yield uow
+
+
+@asynccontextmanager
+async def read_session(on: Runner) -> AsyncIterator[AsyncSession]:
+    """A session to read with: the consumer's own (it sees what the unit of work wrote so far),
+    else a read session of the platform's database."""
+    if isinstance(on, UnitOfWork):
+        yield on.session
+        return
+    async with on.db.reads() as session:
+        yield session

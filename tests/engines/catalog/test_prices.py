@@ -24,7 +24,6 @@ T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 async def priced(platform, product_id: str, final_price: int, at: datetime) -> None:
     async with platform.uows("pricing-engine") as uow:
         uow.emit(
-            "pricing.price.calculated",
             PriceCalculated(
                 product_id=product_id,
                 base_cost=250_000,

@@ -80,7 +80,7 @@ async def published(platform: Platform, topic: str, sku: str | None = None) -> l
 async def publish(platform: Platform, topic: str, payload: Payload, source: str) -> None:
     """Publish as another engine does: in a unit of work of that engine."""
     async with platform.uows(source) as uow:
-        uow.emit(topic, payload)
+        assert uow.emit(payload).type == topic
 
 
 async def settled(platform: Platform) -> None:

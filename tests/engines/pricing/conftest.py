@@ -52,7 +52,7 @@ def variant_created(product_id: str, variant_id: str, **fields: Any) -> VariantC
 async def publish(system: Platform, topic: str, payload: Any) -> None:
     """As the catalog engine does: emitted in one of its units of work."""
     async with system.uows("catalog-engine") as uow:
-        uow.emit(topic, payload)
+        assert uow.emit(payload).type == topic
 
 
 async def seed(system: Platform, *payloads: ProductCreated | VariantCreated) -> None:

@@ -39,7 +39,8 @@ async def wait_published(platform, topic: str, count: int, what: str = "") -> li
 async def emit(platform, source: str, topic: str, payload) -> str:
     """Publish as engine `source` would; returns the event id."""
     async with platform.uows(source) as uow:
-        envelope = uow.emit(topic, payload)
+        envelope = uow.emit(payload)
+        assert envelope.type == topic
     return str(envelope.id)
 
 

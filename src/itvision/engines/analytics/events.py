@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "analytics-engine"
+SOURCE = "analytics-engine"
 
 Channel = Literal["web", "mobile_app", "whatsapp", "api"]
 
@@ -60,28 +60,28 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "analytics.event.tracked",
         EventTracked,
-        OWNER,
+        SOURCE,
         "A user action was tracked in a session (Événement tracké)",
         key="session_id",
     ),
     Topic(
         "analytics.conversion.recorded",
         ConversionRecorded,
-        OWNER,
+        SOURCE,
         "A session led to a conversion (Conversion enregistrée)",
         key="session_id",
     ),
     Topic(
         "analytics.session.started",
         SessionStarted,
-        OWNER,
+        SOURCE,
         "A visitor session started (Session démarrée)",
         key="session_id",
     ),
     Topic(
         "analytics.session.ended",
         SessionEnded,
-        OWNER,
+        SOURCE,
         "A visitor session ended (Session terminée)",
         key="session_id",
     ),

@@ -1,2 +1,4 @@
 """Billing engine (`billing-engine`): quotes, invoices, credit notes.
 Its public contract is `events`."""
+
+__all__: list[str] = []

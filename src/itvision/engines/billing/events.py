@@ -12,7 +12,7 @@ from itvision.engines.payment.events import PaymentMethod
 from itvision.platform.events import Amount, Currency, Payload, Rate, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "billing-engine"
+SOURCE = "billing-engine"
 
 
 class QuoteLine(Payload):
@@ -104,42 +104,42 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "billing.quote.created",
         QuoteCreated,
-        OWNER,
+        SOURCE,
         "A quote was issued to a customer (Devis créé)",
         key="quote_id",
     ),
     Topic(
         "billing.quote.accepted",
         QuoteAccepted,
-        OWNER,
+        SOURCE,
         "A customer accepted a quote (Devis accepté)",
         key="quote_id",
     ),
     Topic(
         "billing.invoice.generated",
         InvoiceGenerated,
-        OWNER,
+        SOURCE,
         "An invoice was issued for an order (Facture générée)",
         key="order_id",
     ),
     Topic(
         "billing.invoice.paid",
         InvoicePaid,
-        OWNER,
+        SOURCE,
         "An invoice was paid (Facture payée)",
         key="order_id",
     ),
     Topic(
         "billing.invoice.overdue",
         InvoiceOverdue,
-        OWNER,
+        SOURCE,
         "An invoice passed its due date unpaid (Facture en retard)",
         key="order_id",
     ),
     Topic(
         "billing.credit.issued",
         CreditIssued,
-        OWNER,
+        SOURCE,
         "A credit note was issued against an invoice (Avoir émis)",
         key="order_id",
     ),

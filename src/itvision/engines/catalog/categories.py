@@ -91,9 +91,7 @@ async def create_category(platform: Platform, data: CategoryCreate) -> CategoryP
         uow.session.add(category)
         await _flush_slug(uow.session, slug)
         tree.parents[category.id] = parent_id
-        uow.emit(
-            "catalog.category.updated", records.category_updated(category, tree.path(category.id))
-        )
+        uow.emit(records.category_updated(category, tree.path(category.id)))
         return category_public(category, tree)
 
 
@@ -121,9 +119,7 @@ async def update_category(platform: Platform, ref: str, changes: dict[str, Any])
         category.updated_at = utcnow()
         await _flush_slug(uow.session, category.slug)
         tree.parents[category.id] = category.parent_id
-        uow.emit(
-            "catalog.category.updated", records.category_updated(category, tree.path(category.id))
-        )
+        uow.emit(records.category_updated(category, tree.path(category.id)))
         if "parent_id" in changed:
             await _announce_moved_products(uow, tree, category.id)
         return category_public(category, tree)
@@ -155,6 +151,5 @@ async def _announce_moved_products(uow: UnitOfWork, tree: CategoryTree, moved: s
     for product in products:
         product.updated_at = now
         uow.emit(
-            "catalog.product.updated",
             records.product_updated(product, tree.path(product.category_id), ["category_path"]),
         )

@@ -13,7 +13,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "catalog-engine"
+SOURCE = "catalog-engine"
 
 Condition = Literal["new", "refurbished", "used"]
 ProductStatus = Literal["draft", "active", "archived"]
@@ -127,49 +127,49 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "catalog.product.created",
         ProductCreated,
-        OWNER,
+        SOURCE,
         "A product was added to the catalog (Nouveau produit ajouté)",
         key="product_id",
     ),
     Topic(
         "catalog.product.updated",
         ProductUpdated,
-        OWNER,
+        SOURCE,
         "A product was modified (Produit modifié)",
         key="product_id",
     ),
     Topic(
         "catalog.product.deleted",
         ProductDeleted,
-        OWNER,
+        SOURCE,
         "A product was removed from the catalog: archived, not erased (Produit supprimé)",
         key="product_id",
     ),
     Topic(
         "catalog.product.viewed",
         ProductViewed,
-        OWNER,
+        SOURCE,
         "A product page was viewed (Produit consulté)",
         key="product_id",
     ),
     Topic(
         "catalog.variant.created",
         VariantCreated,
-        OWNER,
+        SOURCE,
         "A variant was added to a product (Variante ajoutée)",
         key="product_id",
     ),
     Topic(
         "catalog.variant.updated",
         VariantUpdated,
-        OWNER,
+        SOURCE,
         "A variant's options, weight or cost changed (Variante modifiée)",
         key="product_id",
     ),
     Topic(
         "catalog.category.updated",
         CategoryUpdated,
-        OWNER,
+        SOURCE,
         "A category was created or modified (Catégorie modifiée)",
         key="category_id",
     ),

@@ -75,9 +75,7 @@ async def add_product(
     records.assign_product(product, values)
     await claim_sku(uow.session, sku, product.id, checked=sku_checked)
     uow.session.add(product)
-    uow.emit(
-        "catalog.product.created", records.product_created(product, tree.path(product.category_id))
-    )
+    uow.emit(records.product_created(product, tree.path(product.category_id)))
     return product
 
 
@@ -92,7 +90,6 @@ def change_product(
     product.updated_at = now
     reported = [*changed, "category_path"] if "category_id" in changed else changed
     uow.emit(
-        "catalog.product.updated",
         records.product_updated(product, tree.path(product.category_id), reported),
     )
     return changed
@@ -121,7 +118,7 @@ async def add_variant(
     )
     await claim_sku(uow.session, sku, product.id, variant.id, checked=sku_checked)
     uow.session.add(variant)
-    uow.emit("catalog.variant.created", records.variant_created(variant, product.currency))
+    uow.emit(records.variant_created(variant, product.currency))
     return variant
 
 
@@ -136,7 +133,7 @@ def change_variant(
     variant.weight_grams = after["weight_grams"]
     variant.base_cost = after["base_cost"]
     variant.updated_at = now
-    uow.emit("catalog.variant.updated", records.variant_updated(variant, product.currency, changed))
+    uow.emit(records.variant_updated(variant, product.currency, changed))
     return changed
 
 
@@ -192,7 +189,6 @@ async def archive_product(platform: Platform, product_id: str, reason: str | Non
         product.status = "archived"
         product.updated_at = now
         uow.emit(
-            "catalog.product.deleted",
             ProductDeleted(product_id=product.id, sku=product.sku, reason=reason, deleted_at=now),
         )
 
@@ -235,7 +231,6 @@ async def record_view(
             raise NotFound(f"no product {product_id}", field="id")
         customer = caller.subject if caller and caller.role == Role.CUSTOMER else None
         envelope = uow.emit(
-            "catalog.product.viewed",
             ProductViewed(
                 product_id=product.id,
                 session_id=data.session_id,

@@ -10,7 +10,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "customer-engine"
+SOURCE = "customer-engine"
 
 PHONE = r"^\+[1-9][0-9]{6,14}$"
 
@@ -61,21 +61,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "customer.profile.created",
         ProfileCreated,
-        OWNER,
+        SOURCE,
         "A customer profile was created (Profil client créé)",
         key="customer_id",
     ),
     Topic(
         "customer.profile.updated",
         ProfileUpdated,
-        OWNER,
+        SOURCE,
         "A customer profile was modified (Profil client modifié)",
         key="customer_id",
     ),
     Topic(
         "customer.segment.changed",
         SegmentChanged,
-        OWNER,
+        SOURCE,
         "A customer moved to another segment (Segment client changé)",
         key="customer_id",
     ),

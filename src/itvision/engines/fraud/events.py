@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "fraud-engine"
+SOURCE = "fraud-engine"
 
 RiskLevel = Literal["low", "medium", "high"]
 
@@ -46,21 +46,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "fraud.risk.scored",
         RiskScored,
-        OWNER,
+        SOURCE,
         "An order received a fraud risk score (Risque évalué)",
         key="order_id",
     ),
     Topic(
         "fraud.order.flagged",
         OrderFlagged,
-        OWNER,
+        SOURCE,
         "An order was held as suspicious (Commande signalée)",
         key="order_id",
     ),
     Topic(
         "fraud.order.cleared",
         OrderCleared,
-        OWNER,
+        SOURCE,
         "A suspicious order was cleared and may proceed (Commande validée)",
         key="order_id",
     ),

@@ -5,7 +5,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "group-buy-engine"
+SOURCE = "group-buy-engine"
 
 
 class PriceTier(Payload):
@@ -74,35 +74,35 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "groupbuy.group.created",
         GroupCreated,
-        OWNER,
+        SOURCE,
         "A group buy was opened for a product (Groupe créé)",
         key="group_id",
     ),
     Topic(
         "groupbuy.participant.joined",
         ParticipantJoined,
-        OWNER,
+        SOURCE,
         "A customer joined a group buy (Participant rejoint)",
         key="group_id",
     ),
     Topic(
         "groupbuy.threshold.reached",
         ThresholdReached,
-        OWNER,
+        SOURCE,
         "A group buy reached a quantity threshold (Seuil atteint)",
         key="group_id",
     ),
     Topic(
         "groupbuy.group.closed",
         GroupClosed,
-        OWNER,
+        SOURCE,
         "A group buy closed and its orders can be placed (Groupe clôturé)",
         key="group_id",
     ),
     Topic(
         "groupbuy.group.expired",
         GroupExpired,
-        OWNER,
+        SOURCE,
         "A group buy ended without reaching its target (Groupe expiré)",
         key="group_id",
     ),

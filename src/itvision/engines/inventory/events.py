@@ -12,7 +12,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "inventory-engine"
+SOURCE = "inventory-engine"
 
 MovementReason = Literal[
     "receipt", "sale", "reservation", "release", "return", "adjustment", "transfer", "count"
@@ -78,28 +78,28 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "inventory.stock.updated",
         StockUpdated,
-        OWNER,
+        SOURCE,
         "A SKU's stock level changed (Stock mis à jour)",
         key="sku",
     ),
     Topic(
         "inventory.stock.low",
         StockLow,
-        OWNER,
+        SOURCE,
         "A SKU's available stock fell to its alert threshold (Stock bas)",
         key="sku",
     ),
     Topic(
         "inventory.stock.depleted",
         StockDepleted,
-        OWNER,
+        SOURCE,
         "A SKU ran out of available stock (Rupture de stock)",
         key="sku",
     ),
     Topic(
         "inventory.reorder.suggested",
         ReorderSuggested,
-        OWNER,
+        SOURCE,
         "A replenishment order is suggested for a SKU (Réapprovisionnement suggéré)",
         key="sku",
     ),

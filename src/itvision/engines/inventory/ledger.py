@@ -129,7 +129,6 @@ async def _record(
     await uow.session.flush()
     if change.on_hand_delta or change.reserved_delta:
         uow.emit(
-            "inventory.stock.updated",
             StockUpdated(
                 sku=level.sku,
                 product_id=item.product_id,
@@ -226,12 +225,10 @@ async def raise_alerts(
     where = {"sku": level.sku, "product_id": item.product_id, "warehouse_id": level.warehouse_id}
     if alerts.depleted:
         uow.emit(
-            "inventory.stock.depleted",
             StockDepleted(**where, quantity_reserved=level.reserved, depleted_at=now),
         )
     if alerts.low:
         uow.emit(
-            "inventory.stock.low",
             StockLow(
                 **where,
                 quantity_available=level.available,
@@ -241,7 +238,6 @@ async def raise_alerts(
         )
     if alerts.reorder:
         uow.emit(
-            "inventory.reorder.suggested",
             ReorderSuggested(
                 **where,
                 quantity_available=level.available,

@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "loyalty-engine"
+SOURCE = "loyalty-engine"
 
 Tier = Literal["bronze", "silver", "gold", "platinum"]
 
@@ -64,35 +64,35 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "loyalty.points.earned",
         PointsEarned,
-        OWNER,
+        SOURCE,
         "A customer earned loyalty points (Points gagnés)",
         key="customer_id",
     ),
     Topic(
         "loyalty.points.redeemed",
         PointsRedeemed,
-        OWNER,
+        SOURCE,
         "A customer spent loyalty points (Points utilisés)",
         key="customer_id",
     ),
     Topic(
         "loyalty.tier.upgraded",
         TierUpgraded,
-        OWNER,
+        SOURCE,
         "A customer moved up a loyalty tier (Niveau augmenté)",
         key="customer_id",
     ),
     Topic(
         "loyalty.tier.downgraded",
         TierDowngraded,
-        OWNER,
+        SOURCE,
         "A customer moved down a loyalty tier (Niveau diminué)",
         key="customer_id",
     ),
     Topic(
         "loyalty.reward.unlocked",
         RewardUnlocked,
-        OWNER,
+        SOURCE,
         "A customer unlocked a reward (Récompense débloquée)",
         key="customer_id",
     ),

@@ -11,7 +11,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "notification-engine"
+SOURCE = "notification-engine"
 
 PHONE = r"^\+[1-9][0-9]{6,14}$"
 
@@ -52,28 +52,28 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "notification.email.sent",
         EmailSent,
-        OWNER,
+        SOURCE,
         "An email was sent (Email envoyé)",
         key="notification_id",
     ),
     Topic(
         "notification.sms.sent",
         SmsSent,
-        OWNER,
+        SOURCE,
         "An SMS was sent (SMS envoyé)",
         key="notification_id",
     ),
     Topic(
         "notification.push.sent",
         PushSent,
-        OWNER,
+        SOURCE,
         "A push notification was sent (Push notification envoyée)",
         key="notification_id",
     ),
     Topic(
         "notification.whatsapp.sent",
         WhatsappSent,
-        OWNER,
+        SOURCE,
         "A WhatsApp message was sent (WhatsApp envoyé)",
         key="notification_id",
     ),

@@ -8,7 +8,7 @@ from itvision.engines.payment.events import PaymentMethod
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "order-engine"
+SOURCE = "order-engine"
 
 
 class OrderLine(Payload):
@@ -115,49 +115,49 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "order.cart.updated",
         CartUpdated,
-        OWNER,
+        SOURCE,
         "A cart's content changed (Panier modifié)",
         key="cart_id",
     ),
     Topic(
         "order.order.placed",
         OrderPlaced,
-        OWNER,
+        SOURCE,
         "A customer placed an order (Commande passée)",
         key="order_id",
     ),
     Topic(
         "order.order.confirmed",
         OrderConfirmed,
-        OWNER,
+        SOURCE,
         "An order was confirmed (Commande confirmée)",
         key="order_id",
     ),
     Topic(
         "order.order.shipped",
         OrderShipped,
-        OWNER,
+        SOURCE,
         "An order left for delivery (Commande expédiée)",
         key="order_id",
     ),
     Topic(
         "order.order.delivered",
         OrderDelivered,
-        OWNER,
+        SOURCE,
         "An order reached the customer (Commande livrée)",
         key="order_id",
     ),
     Topic(
         "order.order.cancelled",
         OrderCancelled,
-        OWNER,
+        SOURCE,
         "An order was cancelled (Commande annulée)",
         key="order_id",
     ),
     Topic(
         "order.order.refunded",
         OrderRefunded,
-        OWNER,
+        SOURCE,
         "An order was refunded, fully or partly (Commande remboursée)",
         key="order_id",
     ),

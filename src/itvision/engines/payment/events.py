@@ -8,7 +8,7 @@ from typing import Literal
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "payment-engine"
+SOURCE = "payment-engine"
 
 PaymentMethod = Literal["orange_money", "wave", "cash_on_delivery", "card"]
 
@@ -72,28 +72,28 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "payment.payment.initiated",
         PaymentInitiated,
-        OWNER,
+        SOURCE,
         "A payment was started with a provider (Paiement initié)",
         key="order_id",
     ),
     Topic(
         "payment.payment.succeeded",
         PaymentSucceeded,
-        OWNER,
+        SOURCE,
         "A payment was confirmed by its provider (Paiement réussi)",
         key="order_id",
     ),
     Topic(
         "payment.payment.failed",
         PaymentFailed,
-        OWNER,
+        SOURCE,
         "A payment failed or was abandoned (Paiement échoué)",
         key="order_id",
     ),
     Topic(
         "payment.refund.completed",
         RefundCompleted,
-        OWNER,
+        SOURCE,
         "Money was returned to the customer (Remboursement effectué)",
         key="order_id",
     ),

@@ -11,7 +11,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, Rate, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "pricing-engine"
+SOURCE = "pricing-engine"
 
 
 class PriceCalculated(Payload):
@@ -79,21 +79,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "pricing.price.calculated",
         PriceCalculated,
-        OWNER,
+        SOURCE,
         "A product's selling price was calculated (Prix calculé)",
         key="product_id",
     ),
     Topic(
         "pricing.margin.updated",
         MarginUpdated,
-        OWNER,
+        SOURCE,
         "A product's margin rate was changed (Marge modifiée)",
         key="product_id",
     ),
     Topic(
         "pricing.settings.changed",
         PricingSettingsChanged,
-        OWNER,
+        SOURCE,
         "Pricing parameters were changed, globally or for a category or a product "
         "(Paramètres globaux changés)",
         key="scope",
@@ -101,7 +101,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "pricing.tier.activated",
         PriceTierActivated,
-        OWNER,
+        SOURCE,
         "A volume price tier was reached for a product (Palier de prix atteint)",
         key="product_id",
     ),

@@ -181,7 +181,6 @@ async def _follow_tier(
     below = tier_below(line.resolved.tiers, tier)
     previous = unit_price(line.item.base_cost, line.resolved.rates, rules, below)
     uow.emit(
-        "pricing.tier.activated",
         PriceTierActivated(
             product_id=line.item.product_id,
             tier_id=line.resolved.tier_id(tier),

@@ -52,10 +52,9 @@ async def reprice(
         if item.is_variant:
             continue
         if previous is None or _seed_components(previous) != _seed_components(record):
-            uow.emit("pricing.price.calculated", _calculated(record))
+            uow.emit(_calculated(record))
         if previous is not None and previous.margin_rate != record.margin_rate:
             uow.emit(
-                "pricing.margin.updated",
                 MarginUpdated(
                     product_id=item.product_id,
                     previous_margin_rate=previous.margin_rate,

@@ -140,7 +140,6 @@ def _announce(
     settings = snapshot.settings
     rates = resolve_chain(settings, snapshot.overrides, _chain_of(scope, items)).rates
     uow.emit(
-        "pricing.settings.changed",
         PricingSettingsChanged(
             scope=scope,
             default_margin_rate=rates.margin_rate,

@@ -19,7 +19,7 @@ from itvision.platform.events import (
 )
 from itvision.platform.topics import Topic
 
-OWNER = "profitability-engine"
+SOURCE = "profitability-engine"
 
 
 class MarginComputed(Payload):
@@ -66,21 +66,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "profitability.margin.computed",
         MarginComputed,
-        OWNER,
+        SOURCE,
         "A product's margin over a period was computed (Marge calculée)",
         key="product_id",
     ),
     Topic(
         "profitability.alert.raised",
         AlertRaised,
-        OWNER,
+        SOURCE,
         "A product's profitability crossed an alert threshold (Alerte de rentabilité)",
         key="product_id",
     ),
     Topic(
         "profitability.report.generated",
         ReportGenerated,
-        OWNER,
+        SOURCE,
         "A profit and loss report was produced (Rapport généré)",
         key="report_id",
     ),

@@ -24,14 +24,13 @@ async def announce_change(uow: UnitOfWork, row: Promotion, now: datetime) -> Cha
     summary = (await store.usage_summaries(uow.session, [row.id]))[row.id]
     live = is_live(offer, now, summary.redeemed)
     if live and not row.announced_live:
-        uow.emit("promotion.campaign.started", _started(offer))
+        uow.emit(_started(offer))
         row.announced_live = True
         return "started"
     if not live and row.announced_live:
         reason = end_reason(offer, now, summary.redeemed)
         ended_at = offer.ends_at if reason == "scheduled" and offer.ends_at else now
         uow.emit(
-            "promotion.campaign.ended",
             CampaignEnded(
                 campaign_id=offer.id,
                 name=offer.name,

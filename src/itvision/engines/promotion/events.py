@@ -13,7 +13,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, Rate, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "promotion-engine"
+SOURCE = "promotion-engine"
 
 
 class CodeRedeemed(Payload):
@@ -99,35 +99,35 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "promotion.code.redeemed",
         CodeRedeemed,
-        OWNER,
+        SOURCE,
         "A promo code was applied to an order (Code promo utilisé)",
         key="campaign_id",
     ),
     Topic(
         "promotion.code.released",
         CodeReleased,
-        OWNER,
+        SOURCE,
         "A promo code's usage was given back: the order was cancelled (Code promo libéré)",
         key="campaign_id",
     ),
     Topic(
         "promotion.code.rejected",
         CodeRejected,
-        OWNER,
+        SOURCE,
         "An order was placed with a code that cannot be honoured (Code promo refusé)",
         key="order_id",
     ),
     Topic(
         "promotion.campaign.started",
         CampaignStarted,
-        OWNER,
+        SOURCE,
         "A promotion campaign started (Campagne démarrée)",
         key="campaign_id",
     ),
     Topic(
         "promotion.campaign.ended",
         CampaignEnded,
-        OWNER,
+        SOURCE,
         "A promotion campaign ended (Campagne terminée)",
         key="campaign_id",
     ),

@@ -74,7 +74,6 @@ async def reserve_codes(uow: UnitOfWork, order: OrderPlaced) -> None:
     now = utcnow()
     for refused in result.refused:
         uow.emit(
-            "promotion.code.rejected",
             CodeRejected(
                 order_id=order.order_id,
                 customer_id=order.customer_id,
@@ -144,7 +143,6 @@ async def release_cancelled_order(uow: UnitOfWork, cancelled: OrderCancelled) ->
         usage_row.status = store.RELEASED
         usage_row.released_at = cancelled.cancelled_at
         uow.emit(
-            "promotion.code.released",
             CodeReleased(
                 campaign_id=usage_row.promotion_id,
                 code=usage_row.code,
@@ -163,7 +161,6 @@ def _redeem(uow: UnitOfWork, usage_row: Usage, paid_at: datetime) -> None:
     usage_row.status = store.REDEEMED
     usage_row.redeemed_at = paid_at
     uow.emit(
-        "promotion.code.redeemed",
         CodeRedeemed(
             campaign_id=usage_row.promotion_id,
             code=usage_row.code,

@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, Rate, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "recommendation-engine"
+SOURCE = "recommendation-engine"
 
 Strategy = Literal["similar", "cross_sell", "upsell", "frequently_bought_together", "personalized"]
 
@@ -44,14 +44,14 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "recommendation.suggestion.generated",
         SuggestionGenerated,
-        OWNER,
+        SOURCE,
         "A list of suggested products was produced (Suggestions générées)",
         key="suggestion_id",
     ),
     Topic(
         "recommendation.suggestion.clicked",
         SuggestionClicked,
-        OWNER,
+        SOURCE,
         "A visitor clicked a suggested product (Suggestion cliquée)",
         key="suggestion_id",
     ),

@@ -8,7 +8,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "review-engine"
+SOURCE = "review-engine"
 
 SubjectType = Literal["product", "technician"]
 
@@ -51,21 +51,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "review.review.submitted",
         ReviewSubmitted,
-        OWNER,
+        SOURCE,
         "A customer submitted a review (Avis soumis)",
         key="review_id",
     ),
     Topic(
         "review.review.approved",
         ReviewApproved,
-        OWNER,
+        SOURCE,
         "A review passed moderation and is published (Avis approuvé)",
         key="review_id",
     ),
     Topic(
         "review.review.rejected",
         ReviewRejected,
-        OWNER,
+        SOURCE,
         "A review was refused by moderation (Avis rejeté)",
         key="review_id",
     ),

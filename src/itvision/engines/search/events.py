@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "search-engine"
+SOURCE = "search-engine"
 
 
 class QueryPerformed(Payload):
@@ -34,14 +34,14 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "search.query.performed",
         QueryPerformed,
-        OWNER,
+        SOURCE,
         "A visitor ran a search (Recherche effectuée)",
         key="session_id",
     ),
     Topic(
         "search.index.updated",
         IndexUpdated,
-        OWNER,
+        SOURCE,
         "A product's entry in the search index changed (Index mis à jour)",
         key="product_id",
     ),

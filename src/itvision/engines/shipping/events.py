@@ -7,7 +7,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "shipping-engine"
+SOURCE = "shipping-engine"
 
 
 class ShipmentCreated(Payload):
@@ -53,21 +53,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "shipping.shipment.created",
         ShipmentCreated,
-        OWNER,
+        SOURCE,
         "A shipment was prepared for an order (Expédition créée)",
         key="order_id",
     ),
     Topic(
         "shipping.shipment.dispatched",
         ShipmentDispatched,
-        OWNER,
+        SOURCE,
         "A shipment was handed to a carrier (Colis expédié)",
         key="order_id",
     ),
     Topic(
         "shipping.shipment.delivered",
         ShipmentDelivered,
-        OWNER,
+        SOURCE,
         "A shipment was delivered to the customer (Colis livré)",
         key="order_id",
     ),

@@ -8,7 +8,7 @@ from pydantic import Field
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
 
-OWNER = "technician-engine"
+SOURCE = "technician-engine"
 
 
 class MissionCreated(Payload):
@@ -62,28 +62,28 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "technician.mission.created",
         MissionCreated,
-        OWNER,
+        SOURCE,
         "A customer posted a mission for technicians (Mission créée)",
         key="mission_id",
     ),
     Topic(
         "technician.bid.placed",
         BidPlaced,
-        OWNER,
+        SOURCE,
         "A technician bid on a mission (Offre déposée)",
         key="mission_id",
     ),
     Topic(
         "technician.mission.assigned",
         MissionAssigned,
-        OWNER,
+        SOURCE,
         "A mission was assigned to a technician (Mission assignée)",
         key="mission_id",
     ),
     Topic(
         "technician.mission.completed",
         MissionCompleted,
-        OWNER,
+        SOURCE,
         "A technician finished a mission (Mission terminée)",
         key="mission_id",
     ),
