@@ -171,6 +171,82 @@ def test_a_corrupted_tree_does_not_hang():
         categories.category_path({"a": "b", "b": "a"}, "a")
 
 
+def cell_tree() -> categories.CategoryTree:
+    slugs = {slug: slug.upper() for slug in PARENTS}
+    return categories.CategoryTree({k.upper(): v and v.upper() for k, v in PARENTS.items()}, slugs)
+
+
+def numbered_ids():
+    count = iter(range(1, 100))
+    return lambda: f"NEW-{next(count)}"
+
+
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        ("ULTRABOOKS", "ULTRABOOKS"),  # an id
+        (" Ultrabooks ", "ULTRABOOKS"),  # a slug, any case
+        ("Écrans", "ECRANS"),  # a French name whose slug exists
+        ("informatique > portables > ultrabooks", "ULTRABOOKS"),
+        ("Portables>Ultrabooks", "ULTRABOOKS"),  # a path may start below the root
+    ],
+)
+def test_a_cell_names_a_category_by_id_slug_name_or_path(cell, found):
+    tree = cell_tree()
+    for create in (False, True):
+        assert categories.place_cell(tree, cell, create=create, new_id=numbered_ids()) == (
+            found,
+            [],
+        )
+
+
+def test_a_cell_names_categories_to_create_only_when_asked():
+    tree = cell_tree()
+    broken("unknown_category", categories.place_cell, tree, "tablettes", create=False, new_id=str)
+    broken(
+        "unknown_category",
+        categories.place_cell,
+        tree,
+        "Informatique > Tablettes",
+        create=False,
+        new_id=str,
+    )
+    assert tree == cell_tree()
+
+    found, created = categories.place_cell(
+        tree, "informatique > Tablettes  tactiles > ipad-pro", create=True, new_id=numbered_ids()
+    )
+    assert created == [
+        categories.NewCategory("NEW-1", "tablettes-tactiles", "Tablettes tactiles", "INFORMATIQUE"),
+        categories.NewCategory("NEW-2", "ipad-pro", "Ipad pro", "NEW-1"),
+    ]
+    assert found == "NEW-2" and tree.path("NEW-2") == ["INFORMATIQUE", "NEW-1", "NEW-2"]
+    # The next row naming them finds them.
+    assert categories.place_cell(tree, "ipad-pro", create=True, new_id=numbered_ids()) == (
+        "NEW-2",
+        [],
+    )
+    tree.remove(created)
+    assert tree == cell_tree()
+
+
+@pytest.mark.parametrize(
+    ("cell", "rule"),
+    [
+        ("Téléphones > Ultrabooks", "category_elsewhere"),
+        ("Informatique > > Écrans", "invalid_category_path"),
+        ("Informatique > ", "invalid_category_path"),
+        ("Informatique > !!!", "invalid_slug"),
+        ("Informatique > " + "x" * 121, "too_long"),
+        ("portables > ultrabooks > a > b > c > d", "category_too_deep"),
+    ],
+)
+def test_a_cell_that_cannot_be_placed_creates_nothing(cell, rule):
+    tree = cell_tree()
+    broken(rule, categories.place_cell, tree, cell, create=True, new_id=numbered_ids())
+    assert tree == cell_tree()
+
+
 def test_an_older_price_never_replaces_a_newer_one():
     now = datetime(2026, 11, 25, 10, tzinfo=UTC)
     assert prices.is_newer_price(None, now)
