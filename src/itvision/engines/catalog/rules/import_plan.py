@@ -175,12 +175,16 @@ class Planner:
                 continue
             values["category_id" if name == "category" else name] = value
         if existing is None:
-            errors.extend(
-                Violation("required", self._column(name))
-                for name in REQUIRED_FOR_NEW
-                if name not in self.sheet.headers
-            )
+            errors.extend(self._missing_for_new())
         return values
+
+    def _missing_for_new(self) -> list[Violation]:
+        """A new product's required columns the file lacks."""
+        return [
+            Violation("required", self._column(name))
+            for name in REQUIRED_FOR_NEW
+            if name not in self.sheet.headers
+        ]
 
     def _place_category(self, values: dict[str, Any], errors: list[Violation]) -> list[NewCategory]:
         """Resolve the category cell to an id in `values`; the categories created for it."""
