@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.catalog.csvfile import MAX_ROWS, read_sheet
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.rules.csv_format import MAX_ROWS, read_sheet
+from itvision.engines.catalog.rules.violations import Violation
 
 FRENCH = (
     "SKU;Nom;Catégorie;Coût d'achat;RAM (Go);Écran (pouces);État;Grade;Garantie (mois);"

@@ -157,18 +157,18 @@ async def test_a_dry_run_or_a_strict_import_with_errors_writes_nothing(api, tree
 async def test_a_conflict_while_writing_writes_none_of_the_file(api, tree, monkeypatch):
     """Rows are checked, then written in one transaction: if the database refuses one row,
     nothing of the file is written (here a SKU another writer claimed after the check)."""
-    from itvision.engines.catalog import import_plan
     from itvision.engines.catalog.models import Sku
+    from itvision.engines.catalog.services import imports
 
     async with api.platform.uows("catalog-engine") as uow:
         uow.session.add(Sku(sku="B-2", product_id="elsewhere"))
-    check = import_plan._load_in
+    check = imports._load_in
 
     async def check_before_the_other_writer(session, model, column, values, **kwargs):
         rows = await check(session, model, column, values, **kwargs)
         return [r for r in rows if getattr(r, "sku", None) != "B-2"]
 
-    monkeypatch.setattr(import_plan, "_load_in", check_before_the_other_writer)
+    monkeypatch.setattr(imports, "_load_in", check_before_the_other_writer)
     sheet = "sku;nom;categorie;cout\nB-1;Un;informatique;1\nB-2;Deux;informatique;2\n"
     response = await post_csv(api, sheet.encode())
     assert response.status_code == 409
@@ -240,8 +240,8 @@ def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def seed_categories(data_dir: Path) -> None:
-    from itvision.engines.catalog.categories import create_category
-    from itvision.engines.catalog.schemas import CategoryCreate
+    from itvision.engines.catalog.commands import CreateCategory
+    from itvision.engines.catalog.services.categories import create_category
 
     platform = Platform(
         load_settings(data_dir=data_dir), bootstrap.registry(), bootstrap.consumer_groups()
@@ -250,7 +250,7 @@ async def seed_categories(data_dir: Path) -> None:
 
     await migrations.upgrade(platform.db)
     for slug, parent in (("ordinateurs-portables", None), ("ultrabooks", "ordinateurs-portables")):
-        await create_category(platform, CategoryCreate(name_fr=slug, slug=slug, parent_id=parent))
+        await create_category(platform, CreateCategory(name_fr=slug, slug=slug, parent_id=parent))
     await platform.close()
 
 

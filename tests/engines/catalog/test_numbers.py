@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.catalog import numbers
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.rules import numbers
+from itvision.engines.catalog.rules.violations import Violation
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from itvision.engines.catalog import rules
-from itvision.engines.catalog.violations import MESSAGES, Violation
+from itvision.engines.catalog.rules import categories, prices, products
+from itvision.engines.catalog.rules.violations import MESSAGES, Violation
 
 
 def broken(rule: str, call, *args, **kwargs) -> Violation:
@@ -21,33 +21,33 @@ def broken(rule: str, call, *args, **kwargs) -> Violation:
     [(" hp-840-g8 ", "HP-840-G8"), ("A", "A"), ("ab_1.2/3", "AB_1.2/3"), ("x" * 64, "X" * 64)],
 )
 def test_skus_are_trimmed_and_upper_cased(raw, sku):
-    assert rules.normalize_sku(raw) == sku
+    assert products.normalize_sku(raw) == sku
 
 
 @pytest.mark.parametrize("raw", ["", "  ", "-AB", "AB-", "AB 12", "é1", "x" * 65, "A;B"])
 def test_malformed_skus_are_refused_naming_the_field(raw):
-    violation = broken("invalid_sku", rules.normalize_sku, raw, "variants.0.sku")
+    violation = broken("invalid_sku", products.normalize_sku, raw, "variants.0.sku")
     assert violation.field == "variants.0.sku"
 
 
 def test_slugs_come_from_french_names():
-    assert rules.slugify("Ordinateurs portables & PC") == "ordinateurs-portables-pc"
-    assert rules.slugify("Téléphones / Écrans") == "telephones-ecrans"
-    assert rules.check_slug("cles-usb") == "cles-usb"
-    broken("invalid_slug", rules.check_slug, "Clés USB")
-    broken("invalid_slug", rules.check_slug, "")
+    assert categories.slugify("Ordinateurs portables & PC") == "ordinateurs-portables-pc"
+    assert categories.slugify("Téléphones / Écrans") == "telephones-ecrans"
+    assert categories.check_slug("cles-usb") == "cles-usb"
+    broken("invalid_slug", categories.check_slug, "Clés USB")
+    broken("invalid_slug", categories.check_slug, "")
 
 
 def test_options_are_normalized_and_sorted():
-    options = rules.normalize_options({" Capacité ": " 256   Go ", "Couleur": "Noir"})
+    options = products.normalize_options({" Capacité ": " 256   Go ", "Couleur": "Noir"})
     assert options == {"capacite": "256 Go", "couleur": "Noir"}
     assert list(options) == ["capacite", "couleur"]
 
 
 def test_the_options_key_ignores_the_case_of_values():
-    first = rules.normalize_options({"couleur": "Noir"})
-    second = rules.normalize_options({"COULEUR": "noir"})
-    assert rules.options_key(first) == rules.options_key(second)
+    first = products.normalize_options({"couleur": "Noir"})
+    second = products.normalize_options({"COULEUR": "noir"})
+    assert products.options_key(first) == products.options_key(second)
 
 
 @pytest.mark.parametrize(
@@ -55,27 +55,27 @@ def test_the_options_key_ignores_the_case_of_values():
     [{}, {"": "x"}, {"couleur": " "}, {"Couleur": "a", "couleur": "b"}],
 )
 def test_options_need_names_and_values(options):
-    broken("invalid_options", rules.normalize_options, options)
+    broken("invalid_options", products.normalize_options, options)
 
 
 def test_options_are_bounded():
-    broken("too_many", rules.normalize_options, {f"o{i}": "x" for i in range(11)})
-    broken("too_long", rules.normalize_options, {"couleur": "x" * 101})
+    broken("too_many", products.normalize_options, {f"o{i}": "x" for i in range(11)})
+    broken("too_long", products.normalize_options, {"couleur": "x" * 101})
 
 
 def test_images_are_http_urls():
-    assert rules.check_images(["https://cdn.example.com/a.jpg"]) == [
+    assert products.check_images(["https://cdn.example.com/a.jpg"]) == [
         "https://cdn.example.com/a.jpg"
     ]
-    broken("invalid_url", rules.check_images, ["ftp://cdn.example.com/a.jpg"])
-    broken("invalid_url", rules.check_images, ["cdn.example.com/a.jpg"])
-    broken("too_many", rules.check_images, ["https://x.sn/a.jpg"] * 21)
+    broken("invalid_url", products.check_images, ["ftp://cdn.example.com/a.jpg"])
+    broken("invalid_url", products.check_images, ["cdn.example.com/a.jpg"])
+    broken("too_many", products.check_images, ["https://x.sn/a.jpg"] * 21)
 
 
 def test_ranges_are_inclusive():
-    assert rules.check_range("warranty_months", 0) == 0
-    assert rules.check_range("warranty_months", 120) == 120
-    violation = broken("out_of_range", rules.check_range, "warranty_months", 121)
+    assert products.check_range("warranty_months", 0) == 0
+    assert products.check_range("warranty_months", 120) == 120
+    violation = broken("out_of_range", products.check_range, "warranty_months", 121)
     assert violation.field == "warranty_months"
     assert violation.text("fr") == "doit être entre 0 et 120"
 
@@ -94,7 +94,7 @@ def test_ranges_are_inclusive():
     ],
 )
 def test_product_invariants(values, rule, field):
-    assert broken(rule, rules.check_product, values).field == field
+    assert broken(rule, products.check_product, values).field == field
 
 
 @pytest.mark.parametrize(
@@ -106,13 +106,13 @@ def test_product_invariants(values, rule, field):
     ],
 )
 def test_valid_products_pass(values):
-    rules.check_product(values)
+    products.check_product(values)
 
 
 def test_changed_fields_follow_the_order_given():
     before = {"name_fr": "a", "base_cost": 1, "images": []}
     after = {"name_fr": "b", "base_cost": 1, "images": ["x"]}
-    assert rules.changed_fields(before, after, ("images", "name_fr", "base_cost")) == [
+    assert products.changed_fields(before, after, ("images", "name_fr", "base_cost")) == [
         "images",
         "name_fr",
     ]
@@ -129,50 +129,130 @@ PARENTS: dict[str, str | None] = {
 
 
 def test_the_path_runs_from_the_root():
-    assert rules.category_path(PARENTS, "ultrabooks") == ["informatique", "portables", "ultrabooks"]
-    assert rules.category_path(PARENTS, "telephones") == ["telephones"]
+    assert categories.category_path(PARENTS, "ultrabooks") == [
+        "informatique",
+        "portables",
+        "ultrabooks",
+    ]
+    assert categories.category_path(PARENTS, "telephones") == ["telephones"]
 
 
 def test_a_subtree_holds_the_category_and_everything_below():
-    assert rules.subtree(PARENTS, "informatique") == {
+    assert categories.subtree(PARENTS, "informatique") == {
         "informatique",
         "portables",
         "ultrabooks",
         "ecrans",
     }
-    assert rules.subtree(PARENTS, "ultrabooks") == {"ultrabooks"}
+    assert categories.subtree(PARENTS, "ultrabooks") == {"ultrabooks"}
 
 
 def test_a_category_never_goes_under_itself_or_its_subtree():
-    broken("category_cycle", rules.check_parent, PARENTS, "informatique", "ultrabooks")
-    broken("category_cycle", rules.check_parent, PARENTS, "portables", "portables")
-    rules.check_parent(PARENTS, "ecrans", "portables")
-    rules.check_parent(PARENTS, "portables", None)
-    rules.check_parent(PARENTS, None, "ultrabooks")
+    broken("category_cycle", categories.check_parent, PARENTS, "informatique", "ultrabooks")
+    broken("category_cycle", categories.check_parent, PARENTS, "portables", "portables")
+    categories.check_parent(PARENTS, "ecrans", "portables")
+    categories.check_parent(PARENTS, "portables", None)
+    categories.check_parent(PARENTS, None, "ultrabooks")
 
 
 def test_the_tree_has_a_maximum_depth():
     chain: dict[str, str | None] = {"c1": None}
-    for level in range(2, rules.MAX_CATEGORY_DEPTH + 1):
+    for level in range(2, categories.MAX_CATEGORY_DEPTH + 1):
         chain[f"c{level}"] = f"c{level - 1}"
-    deepest = f"c{rules.MAX_CATEGORY_DEPTH}"
-    broken("category_too_deep", rules.check_parent, chain, None, deepest)
+    deepest = f"c{categories.MAX_CATEGORY_DEPTH}"
+    broken("category_too_deep", categories.check_parent, chain, None, deepest)
     chain["x1"], chain["x2"] = None, "x1"
-    broken("category_too_deep", rules.check_parent, chain, "x1", "c5")
-    rules.check_parent(chain, "x2", "c5")
+    broken("category_too_deep", categories.check_parent, chain, "x1", "c5")
+    categories.check_parent(chain, "x2", "c5")
 
 
 def test_a_corrupted_tree_does_not_hang():
     with pytest.raises(ValueError, match="cycle"):
-        rules.category_path({"a": "b", "b": "a"}, "a")
+        categories.category_path({"a": "b", "b": "a"}, "a")
+
+
+def cell_tree() -> categories.CategoryTree:
+    slugs = {slug: slug.upper() for slug in PARENTS}
+    return categories.CategoryTree({k.upper(): v and v.upper() for k, v in PARENTS.items()}, slugs)
+
+
+def numbered_ids():
+    count = iter(range(1, 100))
+    return lambda: f"NEW-{next(count)}"
+
+
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        ("ULTRABOOKS", "ULTRABOOKS"),  # an id
+        (" Ultrabooks ", "ULTRABOOKS"),  # a slug, any case
+        ("Écrans", "ECRANS"),  # a French name whose slug exists
+        ("informatique > portables > ultrabooks", "ULTRABOOKS"),
+        ("Portables>Ultrabooks", "ULTRABOOKS"),  # a path may start below the root
+    ],
+)
+def test_a_cell_names_a_category_by_id_slug_name_or_path(cell, found):
+    tree = cell_tree()
+    for create in (False, True):
+        assert categories.place_cell(tree, cell, create=create, new_id=numbered_ids()) == (
+            found,
+            [],
+        )
+
+
+def test_a_cell_names_categories_to_create_only_when_asked():
+    tree = cell_tree()
+    broken("unknown_category", categories.place_cell, tree, "tablettes", create=False, new_id=str)
+    broken(
+        "unknown_category",
+        categories.place_cell,
+        tree,
+        "Informatique > Tablettes",
+        create=False,
+        new_id=str,
+    )
+    assert tree == cell_tree()
+
+    found, created = categories.place_cell(
+        tree, "informatique > Tablettes  tactiles > ipad-pro", create=True, new_id=numbered_ids()
+    )
+    assert created == [
+        categories.NewCategory("NEW-1", "tablettes-tactiles", "Tablettes tactiles", "INFORMATIQUE"),
+        categories.NewCategory("NEW-2", "ipad-pro", "Ipad pro", "NEW-1"),
+    ]
+    assert found == "NEW-2" and tree.path("NEW-2") == ["INFORMATIQUE", "NEW-1", "NEW-2"]
+    # The next row naming them finds them.
+    assert categories.place_cell(tree, "ipad-pro", create=True, new_id=numbered_ids()) == (
+        "NEW-2",
+        [],
+    )
+    tree.remove(created)
+    assert tree == cell_tree()
+
+
+@pytest.mark.parametrize(
+    ("cell", "rule"),
+    [
+        ("Téléphones > Ultrabooks", "category_elsewhere"),
+        ("Informatique > > Écrans", "invalid_category_path"),
+        ("Informatique > ", "invalid_category_path"),
+        ("Informatique > !!!", "invalid_slug"),
+        ("Informatique > " + "x" * 121, "too_long"),
+        ("portables > ultrabooks > a > b > c > d", "category_too_deep"),
+    ],
+)
+def test_a_cell_that_cannot_be_placed_creates_nothing(cell, rule):
+    tree = cell_tree()
+    broken(rule, categories.place_cell, tree, cell, create=True, new_id=numbered_ids())
+    assert tree == cell_tree()
 
 
 def test_an_older_price_never_replaces_a_newer_one():
     now = datetime(2026, 11, 25, 10, tzinfo=UTC)
-    assert rules.is_newer_price(None, now)
-    assert rules.is_newer_price(now, now + timedelta(seconds=1))
-    assert rules.is_newer_price(now, now)
-    assert not rules.is_newer_price(now, now - timedelta(microseconds=1))
+    assert prices.is_newer_price(None, now)
+    assert prices.is_newer_price(now, now + timedelta(seconds=1))
+    assert prices.is_newer_price(now, now)
+    assert not prices.is_newer_price(now, now - timedelta(microseconds=1))
 
 
 PARAMS = {

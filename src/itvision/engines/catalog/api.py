@@ -12,7 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from itvision.engines.catalog import categories, importer, products, queries, templates
+from itvision.engines.catalog.commands import ArchiveProduct, CreateVariant, ImportCatalog
+from itvision.engines.catalog.queries import categories as category_queries
+from itvision.engines.catalog.queries import products as product_queries
+from itvision.engines.catalog.rules.csv_format import CSV_TEMPLATE
+from itvision.engines.catalog.rules.violations import Language
 from itvision.engines.catalog.schemas import (
     CategoryCreate,
     CategoryNode,
@@ -29,9 +33,11 @@ from itvision.engines.catalog.schemas import (
     VariantUpdate,
     ViewCreate,
     ViewRecorded,
+    is_staff,
+    product_for,
 )
-from itvision.engines.catalog.violations import Language
-from itvision.platform.auth import Anyone, Principal, Staff
+from itvision.engines.catalog.services import categories, imports, products
+from itvision.platform.auth import Anyone, Staff
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import PayloadTooLarge, UnsupportedMediaType
 from itvision.platform.pagination import Page, Paging
@@ -41,40 +47,29 @@ router = APIRouter()
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
-def _is_staff(caller: Principal | None) -> bool:
-    return caller is not None and caller.is_staff
-
-
-def _public(answer: ProductStaff) -> ProductPublic:
-    return ProductPublic.model_validate(answer, from_attributes=True)
-
-
-def _for(caller: Principal | None, answer: ProductStaff) -> ProductStaff | ProductPublic:
-    return answer if _is_staff(caller) else _public(answer)
-
-
 @router.get("/categories")
 async def list_categories(platform: PlatformDep, caller: Anyone) -> list[CategoryPublic]:
     """Every category, flat, by French name (staff also see inactive ones)."""
-    return await queries.list_categories(platform, staff=_is_staff(caller))
+    return await category_queries.list_categories(platform, staff=is_staff(caller))
 
 
 @router.get("/categories/tree")
 async def category_tree(platform: PlatformDep, caller: Anyone) -> list[CategoryNode]:
     """The categories as a tree: top-level categories with their `children`."""
-    return await queries.category_tree(platform, staff=_is_staff(caller))
+    return await category_queries.category_tree(platform, staff=is_staff(caller))
 
 
 @router.get("/categories/{ref}")
 async def get_category(platform: PlatformDep, ref: str, caller: Anyone) -> CategoryPublic:
     """A category by id or slug."""
-    return await queries.get_category(platform, ref, staff=_is_staff(caller))
+    return await category_queries.get_category(platform, ref, staff=is_staff(caller))
 
 
 @router.post("/categories", status_code=201)
 async def create_category(platform: PlatformDep, body: CategoryCreate, _: Staff) -> CategoryPublic:
     """Emits `catalog.category.updated`. 409 if the slug is taken."""
-    return await categories.create_category(platform, body)
+    category_id = await categories.create_category(platform, body.command())
+    return await category_queries.get_category(platform, category_id, staff=True)
 
 
 @router.patch("/categories/{ref}")
@@ -83,7 +78,8 @@ async def update_category(
 ) -> CategoryPublic:
     """Emits `catalog.category.updated`; moving a category also emits
     `catalog.product.updated` for every product below it (their category path changed)."""
-    return await categories.update_category(platform, ref, body.changes())
+    category_id = await categories.update_category(platform, body.command(ref))
+    return await category_queries.get_category(platform, category_id, staff=True)
 
 
 @router.get("/products")
@@ -94,11 +90,11 @@ async def list_products(
     filters: Annotated[ProductFilters, Query()],
 ) -> Page[ProductStaff] | Page[ProductPublic]:
     """Products, filtered, sorted and paged; anyone sees the active ones."""
-    page = await queries.list_products(platform, filters, paging, staff=_is_staff(caller))
-    if _is_staff(caller):
+    page = await product_queries.list_products(platform, filters, paging, staff=is_staff(caller))
+    if is_staff(caller):
         return page
     return Page[ProductPublic](
-        items=[_public(p) for p in page.items],
+        items=[p.public() for p in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
@@ -110,22 +106,24 @@ async def get_product_by_sku(
     platform: PlatformDep, sku: str, caller: Anyone
 ) -> ProductStaff | ProductPublic:
     """The product with this SKU, or the product of the variant with this SKU."""
-    return _for(caller, await queries.get_product_by_sku(platform, sku, staff=_is_staff(caller)))
+    found = await product_queries.get_product_by_sku(platform, sku, staff=is_staff(caller))
+    return product_for(caller, found)
 
 
 @router.get("/products/{product_id}")
 async def get_product(
     platform: PlatformDep, product_id: str, caller: Anyone
 ) -> ProductStaff | ProductPublic:
-    return _for(caller, await queries.get_product(platform, product_id, staff=_is_staff(caller)))
+    found = await product_queries.get_product(platform, product_id, staff=is_staff(caller))
+    return product_for(caller, found)
 
 
 @router.post("/products", status_code=201)
 async def create_product(platform: PlatformDep, body: ProductCreate, _: Staff) -> ProductStaff:
     """Emits `catalog.product.created` (and `catalog.variant.created` for each variant given).
     409 naming the SKU if it is taken by a product or a variant."""
-    product_id = await products.create_product(platform, body)
-    return await queries.get_product(platform, product_id, staff=True)
+    product_id = await products.create_product(platform, body.command())
+    return await product_queries.get_product(platform, product_id, staff=True)
 
 
 @router.patch("/products/{product_id}")
@@ -133,8 +131,8 @@ async def update_product(
     platform: PlatformDep, product_id: str, body: ProductUpdate, _: Staff
 ) -> ProductStaff:
     """Emits `catalog.product.updated` with the fields that changed (nothing if none did)."""
-    await products.update_product(platform, product_id, body.changes())
-    return await queries.get_product(platform, product_id, staff=True)
+    await products.update_product(platform, body.command(product_id))
+    return await product_queries.get_product(platform, product_id, staff=True)
 
 
 @router.delete("/products/{product_id}", status_code=204)
@@ -146,7 +144,7 @@ async def delete_product(
 ) -> Response:
     """A soft delete: the product is archived (staff still read it; setting its status back
     restores it) and `catalog.product.deleted` is emitted."""
-    await products.archive_product(platform, product_id, reason)
+    await products.archive_product(platform, ArchiveProduct(product_id, reason))
     return Response(status_code=204)
 
 
@@ -156,8 +154,8 @@ async def create_variant(
 ) -> VariantStaff:
     """Emits `catalog.variant.created`. 409 if the SKU is taken or another variant of the
     product has the same options."""
-    variant_id = await products.create_variant(platform, product_id, body)
-    return await queries.get_variant(platform, product_id, variant_id)
+    variant_id = await products.create_variant(platform, CreateVariant(product_id, body.variant()))
+    return await product_queries.get_variant(platform, product_id, variant_id)
 
 
 @router.patch("/products/{product_id}/variants/{variant_id}")
@@ -165,8 +163,8 @@ async def update_variant(
     platform: PlatformDep, product_id: str, variant_id: str, body: VariantUpdate, _: Staff
 ) -> VariantStaff:
     """Emits `catalog.variant.updated` with the fields that changed."""
-    await products.update_variant(platform, product_id, variant_id, body.changes())
-    return await queries.get_variant(platform, product_id, variant_id)
+    await products.update_variant(platform, body.command(product_id, variant_id))
+    return await product_queries.get_variant(platform, product_id, variant_id)
 
 
 @router.post("/products/{product_id}/views", status_code=202)
@@ -174,7 +172,7 @@ async def record_view(
     platform: PlatformDep, product_id: str, body: ViewCreate, caller: Anyone
 ) -> ViewRecorded:
     """Emits `catalog.product.viewed` (for analytics); a customer's token adds their id."""
-    event_id = await products.record_view(platform, product_id, body, caller)
+    event_id = await products.record_view(platform, body.command(product_id, caller))
     return ViewRecorded(event_id=event_id)
 
 
@@ -193,6 +191,14 @@ async def import_csv(
     _: Staff,
     dry_run: Annotated[bool, Query(description="Check every row, write nothing")] = False,
     strict: Annotated[bool, Query(description="Write nothing if any row is invalid")] = False,
+    create_categories: Annotated[
+        bool,
+        Query(
+            description="Create the categories the file's category column names and the "
+            "catalog lacks (a path `Parent > Child` creates the parents too); the report "
+            "lists them, in a dry run too"
+        ),
+    ] = False,
     lang: Annotated[Language, Query(description="Language of the reasons")] = "fr",
 ) -> ImportReport:
     """Import a spreadsheet saved as CSV, sent as the request body (`Content-Type: text/csv`).
@@ -210,16 +216,17 @@ async def import_csv(
                 f"a CSV import is at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split the file",
                 field="body",
             )
-    return await importer.import_catalog(
-        platform, bytes(data), dry_run=dry_run, strict=strict, language=lang
+    command = ImportCatalog(
+        bytes(data), dry_run=dry_run, strict=strict, create_categories=create_categories
     )
+    return ImportReport.of(await imports.import_catalog(platform, command), lang)
 
 
 @router.get("/imports/template", response_class=PlainTextResponse)
 async def import_template(_: Staff) -> PlainTextResponse:
     """A CSV file to fill in: the header row with French column names and two example rows."""
     return PlainTextResponse(
-        templates.CSV_TEMPLATE,
+        CSV_TEMPLATE,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="catalogue.csv"'},
     )

@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from itvision.engines.catalog.importer import import_catalog
+from itvision.engines.catalog.commands import ImportCatalog
+from itvision.engines.catalog.rules.csv_format import CSV_TEMPLATE
+from itvision.engines.catalog.rules.violations import Language, Violation
 from itvision.engines.catalog.schemas import ImportReport
-from itvision.engines.catalog.templates import CSV_TEMPLATE
-from itvision.engines.catalog.violations import Language, Violation
+from itvision.engines.catalog.services.imports import import_catalog
 from itvision.platform.system import Platform
 
 app = typer.Typer(help="The catalog: import spreadsheets (CSV).", no_args_is_help=True)
@@ -29,6 +30,13 @@ def import_file(
     ],
     dry_run: Annotated[bool, typer.Option(help="Check every row, write nothing")] = False,
     strict: Annotated[bool, typer.Option(help="Write nothing if any row is invalid")] = False,
+    create_categories: Annotated[
+        bool,
+        typer.Option(
+            help="Create the categories the file names and the catalog lacks "
+            "(`Parent > Child` creates the parents too)"
+        ),
+    ] = False,
     lang: Annotated[str, typer.Option(help="Language of the report: fr or en")] = "fr",
 ) -> None:
     """Create or update products and variants from a CSV file (`;` or `,`, UTF-8 or Excel's
@@ -37,7 +45,9 @@ def import_file(
         err.print("[red]error:[/red] --lang is fr or en")
         raise typer.Exit(2)
     language: Language = "fr" if lang == "fr" else "en"
-    data = file.read_bytes()
+    command = ImportCatalog(
+        file.read_bytes(), dry_run=dry_run, strict=strict, create_categories=create_categories
+    )
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -53,8 +63,8 @@ def import_file(
             progress.update(task, completed=done, total=total)
 
         try:
-            return await import_catalog(
-                platform, data, dry_run=dry_run, strict=strict, language=language, progress=advance
+            return ImportReport.of(
+                await import_catalog(platform, command, progress=advance), language
             )
         except Violation as violation:
             return violation
@@ -76,6 +86,23 @@ def template() -> None:
 
 def _print(report: ImportReport, language: Language) -> None:
     french = language == "fr"
+    _print_summary(report, french)
+    if report.categories_created:
+        head = "catégories créées" if french else "categories created"
+        if not report.applied:
+            head = "catégories à créer" if french else "categories to create"
+        names = (f"{c.slug} ({c.name_fr})" for c in report.categories_created)
+        console.print(f"{head}: {', '.join(names)}", highlight=False)
+    if not report.applied:
+        console.print("rien n'a été écrit" if french else "nothing was written")
+    if report.ignored_columns:
+        head = "colonnes ignorées" if french else "ignored columns"
+        console.print(f"{head}: {', '.join(report.ignored_columns)}", highlight=False)
+    if report.errors:
+        _print_errors(report, french)
+
+
+def _print_summary(report: ImportReport, french: bool) -> None:
     lines = (
         ("lignes lues", "rows read", report.rows),
         ("produits créés", "products created", report.products_created),
@@ -89,18 +116,22 @@ def _print(report: ImportReport, language: Language) -> None:
     for label_fr, label_en, count in lines:
         summary.add_row(label_fr if french else label_en, str(count))
     console.print(summary)
-    if not report.applied:
-        console.print("rien n'a été écrit" if french else "nothing was written")
-    if report.ignored_columns:
-        head = "colonnes ignorées" if french else "ignored columns"
-        console.print(f"{head}: {', '.join(report.ignored_columns)}", highlight=False)
-    if report.errors:
-        table = Table(title="erreurs" if french else "errors")
-        headers = (
-            ("ligne", "colonne", "SKU", "raison") if french else ("row", "column", "SKU", "reason")
+
+
+def _print_errors(report: ImportReport, french: bool) -> None:
+    table = Table(title="erreurs" if french else "errors")
+    headers = (
+        ("ligne", "colonne", "SKU", "raison") if french else ("row", "column", "SKU", "reason")
+    )
+    for column in headers:
+        table.add_column(column)
+    for error in report.errors:
+        table.add_row(str(error.row), error.column or "-", error.sku or "-", error.reason)
+    console.print(table)
+    if any(e.code == "unknown_category" for e in report.errors):
+        console.print(
+            "--create-categories crée les catégories absentes"
+            if french
+            else "--create-categories creates the missing categories",
+            highlight=False,
         )
-        for column in headers:
-            table.add_column(column)
-        for error in report.errors:
-            table.add_row(str(error.row), error.column or "-", error.sku or "-", error.reason)
-        console.print(table)

@@ -20,7 +20,7 @@ ProductStatus = Literal["draft", "active", "archived"]
 Channel = Literal["web", "mobile_app", "whatsapp", "api"]
 Referrer = Literal["search", "category", "recommendation", "promotion", "direct", "external"]
 
-_CATEGORY_PATH = Field(
+_CATEGORY_PATH: list[str] = Field(
     default_factory=list,
     description="Category ids from the root to the product's category (inclusive)",
 )

@@ -1,4 +1,5 @@
-"""What the catalog API reads and answers: *Create and *Update bodies, *Public answers.
+"""What the catalog API reads and answers: *Create and *Update bodies (and the commands they
+make), *Public answers (and how rows and results are presented).
 
 Non-staff callers get `ProductPublic`, which has no cost field at all; staff get `ProductStaff`.
 Both forbid extra fields, so an answer can only ever match the model it was built for.
@@ -6,9 +7,10 @@ Both forbid extra fields, so an answer can only ever match the model it was buil
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,37 +21,54 @@ from pydantic import (
     field_validator,
 )
 
+from itvision.engines.catalog.commands import (
+    CreateCategory,
+    CreateProduct,
+    NewVariant,
+    RecordView,
+    UpdateCategory,
+    UpdateProduct,
+    UpdateVariant,
+)
 from itvision.engines.catalog.events import Channel, Condition, ProductStatus, Referrer
-from itvision.engines.catalog.rules import LENGTHS, MAX_IMAGES, MAX_OPTIONS, RANGES
+from itvision.engines.catalog.rules.products import LENGTHS, MAX_IMAGES, MAX_OPTIONS, RANGES
+from itvision.engines.catalog.rules.rows import product_values
+from itvision.engines.catalog.rules.violations import Language
+from itvision.platform.auth import Principal, Role
+
+if TYPE_CHECKING:
+    from itvision.engines.catalog.models import Category, Product, ProductPrice, Variant
+    from itvision.engines.catalog.rules.import_plan import PlannedProduct, PlannedVariant
+    from itvision.engines.catalog.services.imports import ImportResult
 
 Grade = Literal["A", "B", "C"]
 
 
-def _text(field: str) -> Any:
-    return Annotated[str, StringConstraints(min_length=1, max_length=LENGTHS[field])]
+def _length(field: str) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=LENGTHS[field])
 
 
-def _bounded(field: str) -> Any:
+def _bounds(field: str) -> Any:
     low, high = RANGES[field]
-    return Annotated[int, Field(ge=low, le=high)]
+    return Field(ge=low, le=high)
 
 
-NameFr = _text("name_fr")
-NameEn = _text("name_en")
-DescriptionFr = _text("description_fr")
-DescriptionEn = _text("description_en")
-Brand = _text("brand")
-Cpu = _text("cpu")
-RamGb = _bounded("ram_gb")
-StorageGb = _bounded("storage_gb")
+NameFr = Annotated[str, _length("name_fr")]
+NameEn = Annotated[str, _length("name_en")]
+DescriptionFr = Annotated[str, _length("description_fr")]
+DescriptionEn = Annotated[str, _length("description_en")]
+Brand = Annotated[str, _length("brand")]
+Cpu = Annotated[str, _length("cpu")]
+RamGb = Annotated[int, _bounds("ram_gb")]
+StorageGb = Annotated[int, _bounds("storage_gb")]
 ScreenInches = Annotated[
     Decimal,
     Field(ge=RANGES["screen_inches"][0], le=RANGES["screen_inches"][1], decimal_places=1),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-WarrantyMonths = _bounded("warranty_months")
-WeightGrams = _bounded("weight_grams")
-BaseCost = _bounded("base_cost")
+WarrantyMonths = Annotated[int, _bounds("warranty_months")]
+WeightGrams = Annotated[int, _bounds("weight_grams")]
+BaseCost = Annotated[int, _bounds("base_cost")]
 Sku = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Images = Annotated[
     list[Annotated[str, StringConstraints(max_length=1000)]], Field(max_length=MAX_IMAGES)
@@ -99,6 +118,9 @@ class CategoryCreate(_Body):
     parent_id: str | None = Field(default=None, description="Parent category id or slug")
     is_active: bool = True
 
+    def command(self) -> CreateCategory:
+        return CreateCategory(**self.model_dump())
+
 
 class CategoryUpdate(_Patch):
     NOT_NULL = frozenset({"name_fr", "slug", "is_active"})
@@ -108,6 +130,9 @@ class CategoryUpdate(_Patch):
     slug: Slug | None = None
     parent_id: str | None = Field(default=None, description="null: move to the top level")
     is_active: bool | None = None
+
+    def command(self, ref: str) -> UpdateCategory:
+        return UpdateCategory(category=ref, **self.changes())
 
 
 class CategoryPublic(BaseModel):
@@ -121,6 +146,18 @@ class CategoryPublic(BaseModel):
     path: list[str] = Field(description="Ids from the root to this category (inclusive)")
     is_active: bool
 
+    @classmethod
+    def of(cls, category: Category, path: list[str]) -> CategoryPublic:
+        return cls(
+            id=category.id,
+            slug=category.slug,
+            name_fr=category.name_fr,
+            name_en=category.name_en,
+            parent_id=category.parent_id,
+            path=path,
+            is_active=category.is_active,
+        )
+
 
 class CategoryNode(CategoryPublic):
     children: list[CategoryNode] = []
@@ -132,6 +169,9 @@ class VariantCreate(_Body):
     weight_grams: WeightGrams | None = Field(default=None, description="null: the product's")
     base_cost: BaseCost | None = Field(default=None, description="null: the product's")
 
+    def variant(self) -> NewVariant:
+        return NewVariant(**self.model_dump())
+
 
 class VariantUpdate(_Patch):
     NOT_NULL = frozenset({"options"})
@@ -139,6 +179,9 @@ class VariantUpdate(_Patch):
     options: Options | None = None
     weight_grams: WeightGrams | None = None
     base_cost: BaseCost | None = None
+
+    def command(self, product_id: str, variant_id: str) -> UpdateVariant:
+        return UpdateVariant(product_id=product_id, variant_id=variant_id, **self.changes())
 
 
 class ProductCreate(_Body):
@@ -162,8 +205,11 @@ class ProductCreate(_Body):
     images: Images = []
     variants: Annotated[list[VariantCreate], Field(max_length=100)] = []
 
-    def values(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"sku", "variants"})
+    def command(self) -> CreateProduct:
+        fields = self.model_dump(exclude={"images", "variants"})
+        return CreateProduct(
+            **fields, images=tuple(self.images), variants=tuple(v.variant() for v in self.variants)
+        )
 
 
 class ProductUpdate(_Patch):
@@ -188,6 +234,12 @@ class ProductUpdate(_Patch):
     weight_grams: WeightGrams | None = None
     base_cost: BaseCost | None = None
     images: Images | None = None
+
+    def command(self, product_id: str) -> UpdateProduct:
+        changes = self.changes()
+        if self.images is not None:
+            changes["images"] = tuple(self.images)
+        return UpdateProduct(product_id=product_id, **changes)
 
 
 class PricePublic(BaseModel):
@@ -253,6 +305,47 @@ class ProductStaff(_ProductAnswer):
     currency: str
     variants: list[VariantStaff]
 
+    @classmethod
+    def of(
+        cls,
+        product: Product,
+        price: ProductPrice | None,
+        category_path: list[str],
+        variants: list[Variant],
+    ) -> ProductStaff:
+        return cls(
+            **product_values(product),
+            id=product.id,
+            sku=product.sku,
+            category_path=category_path,
+            currency=product.currency,
+            price=(
+                PricePublic(
+                    amount=price.final_price,
+                    currency=price.currency,
+                    calculated_at=price.calculated_at,
+                )
+                if price is not None
+                else None
+            ),
+            variants=[VariantStaff.model_validate(v) for v in variants],
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+    def public(self) -> ProductPublic:
+        """The same product without its costs."""
+        return ProductPublic.model_validate(self, from_attributes=True)
+
+
+def is_staff(caller: Principal | None) -> bool:
+    return caller is not None and caller.is_staff
+
+
+def product_for(caller: Principal | None, answer: ProductStaff) -> ProductStaff | ProductPublic:
+    """What `caller` may read of a product: staff everything, others no costs."""
+    return answer if is_staff(caller) else answer.public()
+
 
 Sort = Literal[
     "created_at",
@@ -306,6 +399,16 @@ class ViewCreate(_Body):
     channel: Channel = "web"
     referrer: Referrer = "direct"
 
+    def command(self, product_id: str, caller: Principal | None) -> RecordView:
+        """A customer's token adds their id; staff may view products customers cannot."""
+        customer = caller.subject if caller and caller.role == Role.CUSTOMER else None
+        return RecordView(
+            product_id=product_id,
+            **self.model_dump(),
+            customer_id=customer,
+            by_staff=is_staff(caller),
+        )
+
 
 class ViewRecorded(BaseModel):
     event_id: str
@@ -317,6 +420,12 @@ class ImportRowError(BaseModel):
     sku: str | None
     code: str
     reason: str
+
+
+class ImportedCategory(BaseModel):
+    slug: str
+    name_fr: str
+    parent_slug: str | None = Field(description="null: a top-level category")
 
 
 class ImportReport(BaseModel):
@@ -332,3 +441,50 @@ class ImportReport(BaseModel):
     encoding: str
     ignored_columns: list[str]
     errors: list[ImportRowError]
+    categories_created: list[ImportedCategory] = Field(
+        description="Created for the file's category column (--create-categories), parents "
+        "first; in a dry run, those it would create"
+    )
+
+    @classmethod
+    def of(cls, result: ImportResult, language: Language) -> ImportReport:
+        plan = result.plan
+
+        def count(items: Sequence[PlannedProduct] | Sequence[PlannedVariant], new: bool) -> int:
+            return sum(1 for i in items if i.changed and (i.existing is None) == new)
+
+        def unchanged(items: Sequence[PlannedProduct] | Sequence[PlannedVariant]) -> int:
+            return sum(1 for i in items if not i.changed)
+
+        slugs = {category_id: slug for slug, category_id in result.tree.slugs.items()}
+        return cls(
+            rows=len(result.sheet.rows),
+            products_created=count(plan.products, True),
+            products_updated=count(plan.products, False),
+            variants_created=count(plan.variants, True),
+            variants_updated=count(plan.variants, False),
+            unchanged=unchanged(plan.products) + unchanged(plan.variants),
+            invalid_rows=len({e.row for e in plan.errors}),
+            applied=result.applied,
+            separator=result.sheet.separator,
+            encoding=result.sheet.encoding,
+            ignored_columns=result.sheet.ignored_columns,
+            errors=[
+                ImportRowError(
+                    row=e.row,
+                    column=e.column,
+                    sku=e.sku,
+                    code=e.violation.rule,
+                    reason=e.violation.text(language),
+                )
+                for e in plan.errors
+            ],
+            categories_created=[
+                ImportedCategory(
+                    slug=c.slug,
+                    name_fr=c.name_fr,
+                    parent_slug=slugs[c.parent_id] if c.parent_id else None,
+                )
+                for c in plan.categories
+            ],
+        )

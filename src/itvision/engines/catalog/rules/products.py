@@ -1,12 +1,11 @@
-"""The catalog's business rules, as pure functions over plain values (no I/O).
+"""The rules of products and variants, as pure functions over plain values (no I/O).
 
 - A SKU is a merchant's code: case does not matter (stored upper case), and it names one product
   or one variant across the whole catalog.
 - A refurbished product carries a grade (A best, C most worn); a new or used one does not.
 - An active product (visible to customers) has a base cost above 0: pricing derives the
   selling price from it.
-- Categories form a tree: a category is never placed under itself or its own subtree, and the
-  tree is at most MAX_CATEGORY_DEPTH levels deep.
+- No two variants of a product have the same option values.
 """
 
 from __future__ import annotations
@@ -14,23 +13,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.rules.violations import Violation
+from itvision.platform.errors import Conflict
+
+if TYPE_CHECKING:
+    from itvision.engines.catalog.models import Variant
+    from itvision.engines.catalog.rules.categories import CategoryTree
 
 SKU_MAX = 64
 _SKU = re.compile(r"^[A-Z0-9](?:[A-Z0-9._/-]{0,62}[A-Z0-9])?$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 80
 STATUSES = ("draft", "active", "archived")
 CONDITIONS = ("new", "refurbished", "used")
 GRADES = ("A", "B", "C")
 MAX_IMAGES = 20
 MAX_OPTIONS = 10
-MAX_CATEGORY_DEPTH = 6
 SCREEN_STEP = Decimal("0.1")  # screen diagonals are given to the tenth of an inch
 MAX_BASE_COST = 1_000_000_000  # 1 milliard F CFA: above, a typo rather than a product
 
@@ -83,26 +83,14 @@ def normalize_sku(raw: str, field: str = "sku") -> str:
     return sku
 
 
-def slugify(text: str) -> str:
-    """'Ordinateurs portables & PC' → 'ordinateurs-portables-pc'."""
-    ascii_text = _strip_accents(text).lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:SLUG_MAX].strip("-")
-
-
-def check_slug(slug: str, field: str = "slug") -> str:
-    if not _SLUG.match(slug) or len(slug) > SLUG_MAX:
-        raise Violation("invalid_slug", field, value=slug)
-    return slug
-
-
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalize_option_name(name: str) -> str:
     """'Capacité ' → 'capacite': the same option whatever the accents, case or spacing."""
-    return re.sub(r"[^a-z0-9]+", "_", _strip_accents(name).lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", strip_accents(name).lower()).strip("_")
 
 
 def normalize_options(options: Mapping[str, str], field: str = "options") -> dict[str, str]:
@@ -162,58 +150,20 @@ def changed_fields(
     return [f for f in fields if before.get(f) != after.get(f)]
 
 
-def category_path(parents: Mapping[str, str | None], category_id: str) -> list[str]:
-    """Ids from the root to `category_id`, inclusive."""
-    path = [category_id]
-    parent = parents[category_id]
-    while parent is not None:
-        if parent in path:  # a corrupted tree must not hang a request
-            raise ValueError(f"category {category_id} is in a cycle")
-        path.append(parent)
-        parent = parents[parent]
-    return path[::-1]
+def prepare_values(values: Mapping[str, Any], tree: CategoryTree) -> dict[str, Any]:
+    """Product values ready to save: category resolved from id or slug, rules checked."""
+    prepared = dict(values)
+    prepared["category_id"] = tree.require(prepared["category_id"], "category_id")
+    prepared["images"] = check_images(prepared.get("images") or [])
+    check_product(prepared)
+    return prepared
 
 
-def subtree(parents: Mapping[str, str | None], category_id: str) -> set[str]:
-    """`category_id` and every category under it."""
-    children: dict[str, list[str]] = {}
-    for child, parent in parents.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(child)
-    found, todo = set(), [category_id]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(children.get(current, ()))
-    return found
-
-
-def check_parent(
-    parents: Mapping[str, str | None], category_id: str | None, parent_id: str | None
+def check_distinct_options(
+    siblings: Sequence[Variant], options: Mapping[str, str], variant_id: str | None = None
 ) -> None:
-    """Placing `category_id` (None: a new one) under `parent_id` keeps the tree a tree."""
-    if parent_id is None:
-        return
-    if category_id is not None and parent_id in subtree(parents, category_id):
-        raise Violation("category_cycle", "parent_id")
-    below = _height(parents, category_id) if category_id is not None else 1
-    if len(category_path(parents, parent_id)) + below > MAX_CATEGORY_DEPTH:
-        raise Violation("category_too_deep", "parent_id", max=MAX_CATEGORY_DEPTH)
-
-
-def _height(parents: Mapping[str, str | None], category_id: str) -> int:
-    """Levels from `category_id` down to its deepest descendant, itself counted."""
-    depth = {category_id: 1}
-    ordered = sorted(subtree(parents, category_id), key=lambda c: len(category_path(parents, c)))
-    for child in ordered:
-        parent = parents[child]
-        if child != category_id and parent is not None:
-            depth[child] = depth[parent] + 1
-    return max(depth.values())
-
-
-def is_newer_price(stored_at: datetime | None, calculated_at: datetime) -> bool:
-    """A price calculated before the one kept is stale (events of different runs may arrive
-    out of order after a replay); one calculated at the same time replaces it."""
-    return stored_at is None or calculated_at >= stored_at
+    """No two variants of a product have the same option values (409 naming the other)."""
+    key = options_key(options)
+    for sibling in siblings:
+        if sibling.id != variant_id and sibling.options_key == key:
+            raise Conflict(f"same options as variant {sibling.sku}", field="options")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.rules.violations import Violation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")

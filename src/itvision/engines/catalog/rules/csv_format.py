@@ -1,4 +1,5 @@
-"""Reading a merchant's spreadsheet saved as CSV (pure: bytes in, typed rows and errors out).
+"""The spreadsheet format: reading a merchant's file saved as CSV (pure: bytes in, typed rows
+and errors out), and the template merchants start from.
 
 - Encoding: UTF-8, with or without the BOM Excel writes for "CSV UTF-8"; a file that is not
   UTF-8 is read as Windows-1252, what Excel writes for plain "CSV" in French locales.
@@ -21,10 +22,22 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP
 from typing import Any
 
-from itvision.engines.catalog import numbers, rules
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.rules import numbers, products
+from itvision.engines.catalog.rules.violations import Violation
 
 MAX_ROWS = 20_000
+
+# The file merchants start from (`itvision catalog template`, GET /imports/template): French
+# column names, `;` separators and French number formats, as Excel writes them in French
+# locales, with a product and one of its variants.
+CSV_TEMPLATE = (
+    "sku;sku_parent;nom_fr;nom_en;description_fr;marque;categorie;statut;etat;grade;"
+    "ram_go;stockage_go;processeur;ecran_pouces;garantie_mois;poids_g;cout_achat;images;options\n"
+    "HP-840-G8;;HP EliteBook 840 G8;HP EliteBook 840 G8;Portable pro 14 pouces;HP;"
+    "ordinateurs-portables;actif;reconditionné;A;16 Go;512 Go;Intel Core i5-1145G7;14;12 mois;"
+    "1,4 kg;250 000;https://cdn.example.com/hp-840-g8.jpg;\n"
+    "HP-840-G8-1TO;HP-840-G8;;;;;;;;;;;;;;;275 000;;stockage=1 To|couleur=Argent\n"
+)
 
 # canonical name -> accepted header names (normalized: lowercase ASCII, `_` between words)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -174,7 +187,7 @@ def _header(cells: list[str]) -> tuple[dict[str, str], list[str | None], list[st
     ignored: list[str] = []
     for cell in cells:
         written = cell.strip()
-        name = _ALIASES.get(rules.normalize_option_name(written))
+        name = _ALIASES.get(products.normalize_option_name(written))
         if name is None:
             if written:
                 ignored.append(written)
@@ -221,20 +234,20 @@ def _blank(name: str) -> Any:
 
 def _text(name: str) -> Callable[[str], str]:
     def parse(cell: str) -> str:
-        if len(cell) > rules.LENGTHS[name]:
-            raise Violation("too_long", max=rules.LENGTHS[name])
+        if len(cell) > products.LENGTHS[name]:
+            raise Violation("too_long", max=products.LENGTHS[name])
         return cell
 
     return parse
 
 
 def _bounded(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    return lambda cell: rules.check_range(name, parse(cell))
+    return lambda cell: products.check_range(name, parse(cell))
 
 
 def _choice(words: dict[str, str], shown: str) -> Callable[[str], str]:
     def parse(cell: str) -> str:
-        word = rules.normalize_option_name(cell)
+        word = products.normalize_option_name(cell)
         if word not in words:
             raise Violation("invalid_choice", value=cell, choices=shown)
         return words[word]
@@ -244,13 +257,13 @@ def _choice(words: dict[str, str], shown: str) -> Callable[[str], str]:
 
 def _grade(cell: str) -> str:
     grade = re.sub(r"^grade\s*", "", cell.strip(), flags=re.IGNORECASE).upper()
-    if grade not in rules.GRADES:
+    if grade not in products.GRADES:
         raise Violation("invalid_choice", value=cell, choices="A, B, C")
     return grade
 
 
 def _images(cell: str) -> list[str]:
-    return rules.check_images([url for url in re.split(r"[|\s]+", cell) if url])
+    return products.check_images([url for url in re.split(r"[|\s]+", cell) if url])
 
 
 def _options(cell: str) -> dict[str, str]:
@@ -260,17 +273,17 @@ def _options(cell: str) -> dict[str, str]:
         if not sep or name.strip() in options:
             raise Violation("invalid_options")
         options[name.strip()] = value
-    return rules.normalize_options(options)
+    return products.normalize_options(options)
 
 
 def _screen(cell: str) -> Any:
-    inches = numbers.parse_inches(cell).quantize(rules.SCREEN_STEP, rounding=ROUND_HALF_UP)
-    return rules.check_range("screen_inches", inches)
+    inches = numbers.parse_inches(cell).quantize(products.SCREEN_STEP, rounding=ROUND_HALF_UP)
+    return products.check_range("screen_inches", inches)
 
 
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "sku": rules.normalize_sku,
-    "parent_sku": rules.normalize_sku,
+    "sku": products.normalize_sku,
+    "parent_sku": products.normalize_sku,
     "name_fr": _text("name_fr"),
     "name_en": _text("name_en"),
     "description_fr": _text("description_fr"),

@@ -13,7 +13,7 @@ from itvision.engines.catalog.events import (
     VariantUpdated,
 )
 from itvision.engines.catalog.models import Category, Product, Variant
-from itvision.engines.catalog.rules import PRODUCT_FIELDS
+from itvision.engines.catalog.rules.products import PRODUCT_FIELDS
 
 _TENTH = Decimal("0.1")
 

@@ -46,6 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "options are expected as name=value|name=value",
     ),
     "unknown_category": ("catégorie « {value} » introuvable", "no category {value!r}"),
+    "category_elsewhere": (
+        "la catégorie « {value} » existe déjà, mais pas sous « {parent} »",
+        "category {value!r} exists already, but not under {parent!r}",
+    ),
+    "invalid_category_path": (
+        "« {value} » : chemin de catégories attendu sous la forme Parent > Enfant",
+        "{value!r}: a category path is expected as Parent > Child",
+    ),
     "duplicate_in_file": (
         "SKU {sku} déjà présent ligne {row}",
         "SKU {sku} already on row {row}",

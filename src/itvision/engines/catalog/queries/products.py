@@ -1,4 +1,4 @@
-"""Reading the catalog: products (filtered, sorted, paged), one product, categories.
+"""Reading products: lists (filtered, sorted, paged), one product, one variant.
 
 Callers who are not staff see active products only, and answers built here are narrowed to
 `ProductPublic` (no cost) by the API. Prices come from the projection of the pricing engine's
@@ -12,34 +12,27 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itvision.engines.catalog.categories import CategoryTree, category_public, load_tree
-from itvision.engines.catalog.models import Category, Product, ProductPrice, Sku, Variant
-from itvision.engines.catalog.records import inches_to_tenths, product_values
-from itvision.engines.catalog.schemas import (
-    CategoryNode,
-    CategoryPublic,
-    PricePublic,
-    ProductFilters,
-    ProductStaff,
-    Sort,
-    VariantStaff,
-)
-from itvision.engines.catalog.violations import Violation
+from itvision.engines.catalog.models import Product, ProductPrice, Sku, Variant
+from itvision.engines.catalog.queries.categories import load_tree
+from itvision.engines.catalog.rules.categories import CategoryTree
+from itvision.engines.catalog.rules.rows import inches_to_tenths
+from itvision.engines.catalog.rules.violations import Violation
+from itvision.engines.catalog.schemas import ProductFilters, ProductStaff, Sort, VariantStaff
 from itvision.platform.errors import Forbidden, InvalidInput, NotFound
 from itvision.platform.pagination import Page, PageParams
-from itvision.platform.system import Platform
+from itvision.platform.uow import Runner, read_session
 
 
 async def list_products(
-    platform: Platform, filters: ProductFilters, paging: PageParams, *, staff: bool
+    on: Runner, filters: ProductFilters, paging: PageParams, *, staff: bool
 ) -> Page[ProductStaff]:
     if filters.min_price is not None and filters.max_price is not None:
         if filters.max_price < filters.min_price:
             raise InvalidInput("max_price is below min_price", field="max_price")
     if not staff and set(filters.status) - {"active"}:
         raise Forbidden("only staff see draft and archived products", field="status")
-    async with platform.db.reads() as session:
-        tree = await load_tree(session)
+    tree = await load_tree(on)
+    async with read_session(on) as session:
         query = _filtered(select(Product, ProductPrice), filters, tree, staff=staff)
         total = await session.scalar(select(func.count()).select_from(query.subquery()))
         page = (
@@ -53,20 +46,22 @@ async def list_products(
     )
 
 
-async def get_product(platform: Platform, product_id: str, *, staff: bool) -> ProductStaff:
-    async with platform.db.reads() as session:
+async def get_product(on: Runner, product_id: str, *, staff: bool) -> ProductStaff:
+    tree = await load_tree(on)
+    async with read_session(on) as session:
         row = (
             await session.execute(
                 _with_price(select(Product, ProductPrice)).where(Product.id == product_id)
             )
         ).first()
-        return await _one(session, row, product_id, staff)
+        return await _one(session, tree, row, product_id, staff)
 
 
-async def get_product_by_sku(platform: Platform, sku: str, *, staff: bool) -> ProductStaff:
+async def get_product_by_sku(on: Runner, sku: str, *, staff: bool) -> ProductStaff:
     """The product with this SKU, or the product of the variant with this SKU."""
     normalized = sku.strip().upper()
-    async with platform.db.reads() as session:
+    tree = await load_tree(on)
+    async with read_session(on) as session:
         owner = await session.get(Sku, normalized)
         row = None
         if owner is not None:
@@ -75,49 +70,16 @@ async def get_product_by_sku(platform: Platform, sku: str, *, staff: bool) -> Pr
                     _with_price(select(Product, ProductPrice)).where(Product.id == owner.product_id)
                 )
             ).first()
-        return await _one(session, row, sku, staff)
+        return await _one(session, tree, row, sku, staff)
 
 
-async def list_categories(platform: Platform, *, staff: bool) -> list[CategoryPublic]:
-    async with platform.db.reads() as session:
-        tree = await load_tree(session)
-        query = select(Category).order_by(Category.name_fr, Category.id)
-        if not staff:
-            query = query.where(Category.is_active.is_(True))
-        return [category_public(c, tree) for c in await session.scalars(query)]
-
-
-async def category_tree(platform: Platform, *, staff: bool) -> list[CategoryNode]:
-    """The categories as nested nodes; a hidden (inactive) category hides its subtree from
-    non-staff callers."""
-    categories = await list_categories(platform, staff=staff)
-    nodes = {c.id: CategoryNode(**c.model_dump()) for c in categories}
-    roots: list[CategoryNode] = []
-    for node in nodes.values():
-        if node.parent_id is None:
-            roots.append(node)
-        elif node.parent_id in nodes:
-            nodes[node.parent_id].children.append(node)
-    return roots
-
-
-async def get_category(platform: Platform, ref: str, *, staff: bool) -> CategoryPublic:
-    async with platform.db.reads() as session:
-        tree = await load_tree(session)
-        category_id = tree.resolve(ref)
-        category = await session.get(Category, category_id) if category_id else None
-        if category is None or not (staff or category.is_active):
-            raise NotFound(f"no category {ref}", field="id")
-        return category_public(category, tree)
-
-
-def _with_price(query: Select[Any]) -> Select[Any]:
+def _with_price(query: Select[Product, ProductPrice]) -> Select[Product, ProductPrice]:
     return query.outerjoin(ProductPrice, ProductPrice.product_id == Product.id)
 
 
 def _filtered(
-    query: Select[Any], f: ProductFilters, tree: CategoryTree, *, staff: bool
-) -> Select[Any]:
+    query: Select[Product, ProductPrice], f: ProductFilters, tree: CategoryTree, *, staff: bool
+) -> Select[Product, ProductPrice]:
     query = _with_price(query)
     statuses = list(f.status) if f.status else (None if staff else ["active"])
     if statuses:
@@ -169,7 +131,7 @@ def _filtered(
     return query
 
 
-def _sorted(query: Select[Any], sort: Sort) -> Select[Any]:
+def _sorted(query: Select[Product, ProductPrice], sort: Sort) -> Select[Product, ProductPrice]:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key == "price":
@@ -186,18 +148,19 @@ def _sorted(query: Select[Any], sort: Sort) -> Select[Any]:
     return query.order_by(column.desc() if descending else column.asc(), Product.id)
 
 
-async def get_variant(platform: Platform, product_id: str, variant_id: str) -> VariantStaff:
-    async with platform.db.reads() as session:
+async def get_variant(on: Runner, product_id: str, variant_id: str) -> VariantStaff:
+    async with read_session(on) as session:
         variant = await session.get(Variant, variant_id)
         if variant is None or variant.product_id != product_id:
             raise NotFound(f"no variant {variant_id} of product {product_id}", field="variant_id")
         return VariantStaff.model_validate(variant)
 
 
-async def _one(session: AsyncSession, row: Any, ref: str, staff: bool) -> ProductStaff:
+async def _one(
+    session: AsyncSession, tree: CategoryTree, row: Any, ref: str, staff: bool
+) -> ProductStaff:
     if row is None or not (staff or row[0].status == "active"):
         raise NotFound(f"no product {ref}", field="id")
-    tree = await load_tree(session)
     return (await _answers(session, tree, [(row[0], row[1])]))[0]
 
 
@@ -215,26 +178,9 @@ async def _answers(
             .order_by(Variant.created_at, Variant.id)
         ):
             variants.setdefault(variant.product_id, []).append(variant)
-    return [_answer(product, price, tree, variants.get(product.id, [])) for product, price in rows]
-
-
-def _answer(
-    product: Product, price: ProductPrice | None, tree: CategoryTree, variants: list[Variant]
-) -> ProductStaff:
-    return ProductStaff(
-        **product_values(product),
-        id=product.id,
-        sku=product.sku,
-        category_path=tree.path(product.category_id),
-        currency=product.currency,
-        price=(
-            PricePublic(
-                amount=price.final_price, currency=price.currency, calculated_at=price.calculated_at
-            )
-            if price is not None
-            else None
-        ),
-        variants=[VariantStaff.model_validate(v) for v in variants],
-        created_at=product.created_at,
-        updated_at=product.updated_at,
-    )
+    return [
+        ProductStaff.of(
+            product, price, tree.path(product.category_id), variants.get(product.id, [])
+        )
+        for product, price in rows
+    ]
