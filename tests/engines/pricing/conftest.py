@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from itvision.engines.catalog.events import ProductCreated, ProductUpdated, VariantCreated
-from itvision.engines.pricing import catalog_sync
+from itvision.engines.pricing.consumers import product_command, variant_command
+from itvision.engines.pricing.services.catalog import sync_product, sync_variant
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -58,11 +59,10 @@ async def publish(system: Platform, topic: str, payload: Any) -> None:
 async def seed(system: Platform, *payloads: ProductCreated | VariantCreated) -> None:
     """Straight into pricing, without waiting for the consumer."""
     for payload in payloads:
-        async with system.uows("pricing-engine") as uow:
-            if isinstance(payload, VariantCreated):
-                await catalog_sync.apply_variant(uow, payload)
-            else:
-                await catalog_sync.apply_product(uow, payload)
+        if isinstance(payload, VariantCreated):
+            await sync_variant(system, variant_command(payload))
+        else:
+            await sync_product(system, product_command(payload))
 
 
 async def emitted(system: Platform, topic: str) -> list[dict[str, Any]]:

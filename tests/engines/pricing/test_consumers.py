@@ -107,10 +107,9 @@ async def test_variants_are_priced_by_their_own_sku_and_cost_or_the_product_s(sy
         system, "catalog.variant.created", variant_created("p1", "v-own", base_cost=200_000)
     )
     await settle(system)
-    async with system.db.reads() as session:
-        now = utcnow()
-        same = await pricing.price_at(session, "SKU-v-same", now)
-        own = await pricing.price_at(session, "SKU-v-own", now)
+    now = utcnow()
+    same = await pricing.price_at(system, "SKU-v-same", now)
+    own = await pricing.price_at(system, "SKU-v-own", now)
     assert same.price_excl_vat == 132_000
     assert own.price_excl_vat == 264_000
     assert (await item(system, "SKU-v-same")).name == "Produit p1 (16 Go)"
@@ -119,9 +118,8 @@ async def test_variants_are_priced_by_their_own_sku_and_cost_or_the_product_s(sy
         system, "catalog.product.updated", product_updated(created, ["base_cost"], base_cost=50_000)
     )
     await settle(system)
-    async with system.db.reads() as session:
-        same = await pricing.price_at(session, "SKU-v-same", utcnow())
-        own = await pricing.price_at(session, "SKU-v-own", utcnow())
+    same = await pricing.price_at(system, "SKU-v-same", utcnow())
+    own = await pricing.price_at(system, "SKU-v-own", utcnow())
     assert (same.price_excl_vat, own.price_excl_vat) == (66_000, 264_000)
     # the seed's event is about products: variants are not announced as products
     assert {e["productId"] for e in await emitted(system, "pricing.price.calculated")} == {"p1"}
@@ -153,11 +151,10 @@ async def test_the_price_at_a_past_moment_is_the_one_in_force_then(system):
         product_updated(created, ["base_cost"], base_cost=200_000),
     )
     await settle(system)
-    async with system.db.reads() as session:
-        assert await pricing.price_at(session, "SKU-p1", before_creation) is None
-        then = await pricing.price_at(session, "SKU-p1", first_period)
-        now = await pricing.price_at(session, "SKU-p1", utcnow() + timedelta(seconds=1))
-        assert await pricing.price_at(session, "unknown", utcnow()) is None
+    assert await pricing.price_at(system, "SKU-p1", before_creation) is None
+    then = await pricing.price_at(system, "SKU-p1", first_period)
+    now = await pricing.price_at(system, "SKU-p1", utcnow() + timedelta(seconds=1))
+    assert await pricing.price_at(system, "unknown", utcnow()) is None
     assert (then.base_cost, then.price_excl_vat, then.price_incl_vat) == (100_000, 132_000, 155_760)
     assert (now.base_cost, now.price_excl_vat) == (200_000, 264_000)
 
