@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from itvision.engines.catalog.events import SOURCE as CATALOG
 from itvision.engines.catalog.events import ProductCreated, ProductUpdated, VariantCreated
 from itvision.engines.pricing.consumers import product_command, variant_command
 from itvision.engines.pricing.services.catalog import sync_product, sync_variant
@@ -50,10 +51,10 @@ def variant_created(product_id: str, variant_id: str, **fields: Any) -> VariantC
     return VariantCreated(**values)
 
 
-async def publish(system: Platform, topic: str, payload: Any) -> None:
+async def publish(system: Platform, payload: Any) -> None:
     """As the catalog engine does: emitted in one of its units of work."""
-    async with system.uows("catalog-engine") as uow:
-        assert uow.emit(payload).type == topic
+    async with system.uows(CATALOG) as uow:
+        uow.emit(payload)
 
 
 async def seed(system: Platform, *payloads: ProductCreated | VariantCreated) -> None:

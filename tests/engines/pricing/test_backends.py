@@ -22,7 +22,7 @@ DATABASES = [c for c in COMBINATIONS if c.id.endswith("sqllog")]
 
 @pytest.mark.parametrize("backend_settings", COMBINATIONS, indirect=True)
 async def test_a_catalog_product_is_priced_and_announced(system):
-    await publish(system, "catalog.product.created", product_created("p1", base_cost=100_000))
+    await publish(system, product_created("p1", base_cost=100_000))
 
     async def announced() -> bool:
         return len(await emitted(system, "pricing.price.calculated")) == 1
