@@ -139,9 +139,12 @@ async def prepare(data_dir: Path) -> None:
     from itvision import migrations
     from itvision.app import build_platform
     from itvision.engines.catalog.events import ProductCreated
-    from itvision.engines.pricing import catalog_sync, settings_admin
-    from itvision.engines.pricing.scopes import Overrides, category_scope
-    from itvision.engines.pricing.tiers import Tier
+    from itvision.engines.pricing.commands import SetOverrides
+    from itvision.engines.pricing.consumers import product_command
+    from itvision.engines.pricing.rules.scopes import Overrides, category_scope
+    from itvision.engines.pricing.rules.tiers import Tier
+    from itvision.engines.pricing.services.catalog import sync_product
+    from itvision.engines.pricing.services.settings import set_overrides
     from itvision.platform.events import utcnow
     from itvision.settings import load_settings
 
@@ -149,25 +152,20 @@ async def prepare(data_dir: Path) -> None:
     try:
         await migrations.upgrade(platform.db)
         for i in range(PRODUCTS):
-            async with platform.uows("pricing-engine") as uow:
-                await catalog_sync.apply_product(
-                    uow,
-                    ProductCreated(
-                        product_id=f"bench-{i}",
-                        sku=f"BENCH-{i}",
-                        name=f"Produit {i}",
-                        category_id="laptops",
-                        category_path=["it", "computers", "laptops"],
-                        base_cost=100_000 + 12_345 * i,
-                        status="active",
-                        created_at=utcnow(),
-                    ),
-                )
-        async with platform.uows("pricing-engine") as uow:
-            tiers = (Tier(5, Decimal("0.05")), Tier(10, Decimal("0.08")))
-            await settings_admin.set_overrides(
-                uow, category_scope("computers"), Overrides(tiers=tiers), "bench"
+            created = ProductCreated(
+                product_id=f"bench-{i}",
+                sku=f"BENCH-{i}",
+                name=f"Produit {i}",
+                category_id="laptops",
+                category_path=["it", "computers", "laptops"],
+                base_cost=100_000 + 12_345 * i,
+                status="active",
+                created_at=utcnow(),
             )
+            await sync_product(platform, product_command(created))
+        tiers = (Tier(5, Decimal("0.05")), Tier(10, Decimal("0.08")))
+        overrides = Overrides(tiers=tiers)
+        await set_overrides(platform, SetOverrides(category_scope("computers"), overrides, "bench"))
     finally:
         await platform.close()
 

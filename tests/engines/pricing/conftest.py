@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from itvision.engines.catalog.events import SOURCE as CATALOG
 from itvision.engines.catalog.events import ProductCreated, ProductUpdated, VariantCreated
-from itvision.engines.pricing import catalog_sync
+from itvision.engines.pricing.consumers import product_command, variant_command
+from itvision.engines.pricing.services.catalog import sync_product, sync_variant
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -49,20 +51,19 @@ def variant_created(product_id: str, variant_id: str, **fields: Any) -> VariantC
     return VariantCreated(**values)
 
 
-async def publish(system: Platform, topic: str, payload: Any) -> None:
+async def publish(system: Platform, payload: Any) -> None:
     """As the catalog engine does: emitted in one of its units of work."""
-    async with system.uows("catalog-engine") as uow:
-        assert uow.emit(payload).type == topic
+    async with system.uows(CATALOG) as uow:
+        uow.emit(payload)
 
 
 async def seed(system: Platform, *payloads: ProductCreated | VariantCreated) -> None:
     """Straight into pricing, without waiting for the consumer."""
     for payload in payloads:
-        async with system.uows("pricing-engine") as uow:
-            if isinstance(payload, VariantCreated):
-                await catalog_sync.apply_variant(uow, payload)
-            else:
-                await catalog_sync.apply_product(uow, payload)
+        if isinstance(payload, VariantCreated):
+            await sync_variant(system, variant_command(payload))
+        else:
+            await sync_product(system, product_command(payload))
 
 
 async def emitted(system: Platform, topic: str) -> list[dict[str, Any]]:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from itvision import bootstrap
-from itvision.engines.pricing import settings_admin
+from itvision.engines.pricing.commands import UpdateGlobalSettings
+from itvision.engines.pricing.services.settings import update_global_settings
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
 from tests.engines.pricing.conftest import emitted, product_created, seed, variant_created
@@ -581,10 +582,8 @@ async def test_a_settings_change_in_another_process_reaches_this_one_s_quotes(ap
     try:
         first = (await api.post("/api/pricing/quotes", json=cart(("SKU-p1", 1)))).json()
         assert first["lines"][0]["unit_price_excl_vat"] == 330_000
-        async with other.uows("pricing-engine") as uow:
-            await settings_admin.update_global_settings(
-                uow, {"default_margin_rate": Decimal("0.5")}, "admin"
-            )
+        change = UpdateGlobalSettings("admin", default_margin_rate=Decimal("0.5"))
+        await update_global_settings(other, change)
         again = (await api.post("/api/pricing/quotes", json=cart(("SKU-p1", 1)))).json()
         assert again["lines"][0]["unit_price_excl_vat"] == 392_500
     finally:
@@ -600,9 +599,8 @@ async def test_other_engines_read_a_quote_through_the_facade(api, catalog, syste
             "/api/pricing/quotes", json=cart(("SKU-p1", 2), ("SKU-v1", 1)), role="customer"
         )
     ).json()
-    async with system.db.reads() as session:
-        quote = await pricing.quote(session, body["id"])
-        assert await pricing.quote(session, "nope") is None
+    quote = await pricing.quote(system, body["id"])
+    assert await pricing.quote(system, "nope") is None
     assert (quote.owner_subject, quote.total_incl_vat) == ("customer", body["total_incl_vat"])
     assert [(li.sku, li.quantity, li.unit_price_excl_vat) for li in quote.lines] == [
         ("SKU-p1", 2, 330_000),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from itvision.engines import pricing
 from itvision.engines.catalog.events import CategoryUpdated, ProductDeleted
+from itvision.engines.pricing.events import SOURCE
 from itvision.engines.pricing.models import PricedItem, PriceRecord
 from itvision.platform.bus import operations
 from itvision.platform.events import utcnow
@@ -58,13 +59,13 @@ async def settle(system) -> None:
 
     async def caught_up() -> bool:
         groups = await operations.group_statuses(system)
-        return next(g for g in groups if g.group == "pricing-engine").lag == 0
+        return next(g for g in groups if g.group == SOURCE).lag == 0
 
     await eventually(caught_up, 20, "pricing caught up")
 
 
 async def test_a_new_catalog_product_is_priced_and_announced_with_the_seed_fields(system):
-    await publish(system, "catalog.product.created", product_created("p1"))
+    await publish(system, product_created("p1"))
     [calculated] = await wait_events(system, "pricing.price.calculated", 1)
     assert set(calculated) == SEED_FIELDS
     assert calculated["productId"] == "p1"
@@ -81,14 +82,11 @@ async def test_a_new_catalog_product_is_priced_and_announced_with_the_seed_field
 
 async def test_a_cost_change_reprices_and_other_changes_announce_nothing(system):
     created = product_created("p1")
-    await publish(system, "catalog.product.created", created)
+    await publish(system, created)
     await wait_events(system, "pricing.price.calculated", 1)
-    await publish(
-        system, "catalog.product.updated", product_updated(created, ["name"], name="Nouveau nom")
-    )
+    await publish(system, product_updated(created, ["name"], name="Nouveau nom"))
     await publish(
         system,
-        "catalog.product.updated",
         product_updated(created, ["base_cost"], base_cost=300_000, name="Nouveau nom"),
     )
     await settle(system)
@@ -101,27 +99,21 @@ async def test_a_cost_change_reprices_and_other_changes_announce_nothing(system)
 
 async def test_variants_are_priced_by_their_own_sku_and_cost_or_the_product_s(system):
     created = product_created("p1", base_cost=100_000)
-    await publish(system, "catalog.product.created", created)
-    await publish(system, "catalog.variant.created", variant_created("p1", "v-same"))
-    await publish(
-        system, "catalog.variant.created", variant_created("p1", "v-own", base_cost=200_000)
-    )
+    await publish(system, created)
+    await publish(system, variant_created("p1", "v-same"))
+    await publish(system, variant_created("p1", "v-own", base_cost=200_000))
     await settle(system)
-    async with system.db.reads() as session:
-        now = utcnow()
-        same = await pricing.price_at(session, "SKU-v-same", now)
-        own = await pricing.price_at(session, "SKU-v-own", now)
+    now = utcnow()
+    same = await pricing.price_at(system, "SKU-v-same", now)
+    own = await pricing.price_at(system, "SKU-v-own", now)
     assert same.price_excl_vat == 132_000
     assert own.price_excl_vat == 264_000
     assert (await item(system, "SKU-v-same")).name == "Produit p1 (16 Go)"
     # variants follow their product's cost when they have none of their own
-    await publish(
-        system, "catalog.product.updated", product_updated(created, ["base_cost"], base_cost=50_000)
-    )
+    await publish(system, product_updated(created, ["base_cost"], base_cost=50_000))
     await settle(system)
-    async with system.db.reads() as session:
-        same = await pricing.price_at(session, "SKU-v-same", utcnow())
-        own = await pricing.price_at(session, "SKU-v-own", utcnow())
+    same = await pricing.price_at(system, "SKU-v-same", utcnow())
+    own = await pricing.price_at(system, "SKU-v-own", utcnow())
     assert (same.price_excl_vat, own.price_excl_vat) == (66_000, 264_000)
     # the seed's event is about products: variants are not announced as products
     assert {e["productId"] for e in await emitted(system, "pricing.price.calculated")} == {"p1"}
@@ -129,11 +121,10 @@ async def test_variants_are_priced_by_their_own_sku_and_cost_or_the_product_s(sy
 
 
 async def test_a_deleted_product_and_its_variants_are_no_longer_for_sale(system):
-    await publish(system, "catalog.product.created", product_created("p1"))
-    await publish(system, "catalog.variant.created", variant_created("p1", "v1"))
+    await publish(system, product_created("p1"))
+    await publish(system, variant_created("p1", "v1"))
     await publish(
         system,
-        "catalog.product.deleted",
         ProductDeleted(product_id="p1", sku="SKU-p1", deleted_at=utcnow()),
     )
     await settle(system)
@@ -144,30 +135,27 @@ async def test_a_deleted_product_and_its_variants_are_no_longer_for_sale(system)
 async def test_the_price_at_a_past_moment_is_the_one_in_force_then(system):
     before_creation = utcnow()
     created = product_created("p1", base_cost=100_000)
-    await publish(system, "catalog.product.created", created)
+    await publish(system, created)
     await settle(system)
     first_period = utcnow()
     await publish(
         system,
-        "catalog.product.updated",
         product_updated(created, ["base_cost"], base_cost=200_000),
     )
     await settle(system)
-    async with system.db.reads() as session:
-        assert await pricing.price_at(session, "SKU-p1", before_creation) is None
-        then = await pricing.price_at(session, "SKU-p1", first_period)
-        now = await pricing.price_at(session, "SKU-p1", utcnow() + timedelta(seconds=1))
-        assert await pricing.price_at(session, "unknown", utcnow()) is None
+    assert await pricing.price_at(system, "SKU-p1", before_creation) is None
+    then = await pricing.price_at(system, "SKU-p1", first_period)
+    now = await pricing.price_at(system, "SKU-p1", utcnow() + timedelta(seconds=1))
+    assert await pricing.price_at(system, "unknown", utcnow()) is None
     assert (then.base_cost, then.price_excl_vat, then.price_incl_vat) == (100_000, 132_000, 155_760)
     assert (now.base_cost, now.price_excl_vat) == (200_000, 264_000)
 
 
 async def test_a_moved_category_takes_its_products_along(system):
-    await publish(system, "catalog.product.created", product_created("p1"))
+    await publish(system, product_created("p1"))
     await settle(system)
     await publish(
         system,
-        "catalog.category.updated",
         CategoryUpdated(
             category_id="computers",
             name="Ordinateurs",
@@ -183,12 +171,10 @@ async def test_a_moved_category_takes_its_products_along(system):
 
 async def test_replaying_the_catalog_from_the_start_announces_nothing_new(system):
     created = product_created("p1")
-    await publish(system, "catalog.product.created", created)
-    await publish(
-        system, "catalog.product.updated", product_updated(created, ["base_cost"], base_cost=1_000)
-    )
+    await publish(system, created)
+    await publish(system, product_updated(created, ["base_cost"], base_cost=1_000))
     await wait_events(system, "pricing.price.calculated", 2)
-    await operations.reset_group(system, "pricing-engine", from_offset=0)
+    await operations.reset_group(system, SOURCE, from_offset=0)
     await settle(system)
     assert len(await emitted(system, "pricing.price.calculated")) == 2
     assert (await item(system, "SKU-p1")).base_cost == 1_000

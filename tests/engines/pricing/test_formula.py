@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from itvision.engines.pricing.formula import (
+from itvision.engines.pricing.rules.formula import (
     FORMULA,
     ComponentRates,
     PriceRules,
@@ -14,7 +14,7 @@ from itvision.engines.pricing.formula import (
     recorded_unit_price,
     unit_price,
 )
-from itvision.engines.pricing.tiers import Tier
+from itvision.engines.pricing.rules.tiers import Tier
 
 SEED = ComponentRates(Decimal("0.25"), Decimal("0.05"), Decimal("0.02"))
 RULES = PriceRules(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.pricing.scopes import (
+from itvision.engines.pricing.rules.scopes import (
     GLOBAL,
     GlobalSettings,
     Overrides,
@@ -16,7 +16,7 @@ from itvision.engines.pricing.scopes import (
     product_scope,
     resolve,
 )
-from itvision.engines.pricing.tiers import Tier
+from itvision.engines.pricing.rules.tiers import Tier
 from itvision.platform.errors import InvalidInput
 
 D = Decimal

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.pricing.tiers import Tier, tier_below, tier_for, validate_tiers
+from itvision.engines.pricing.rules.tiers import Tier, tier_below, tier_for, validate_tiers
 from itvision.platform.errors import InvalidInput
 
 FIVE = Tier(5, Decimal("0.05"))

@@ -2,7 +2,7 @@
 
 Its public contract is `events`. Other engines may also read, synchronously, through this
 facade: what a quote said (an order keeps the price it was quoted) and what a SKU cost at a
-given moment. Both take the caller's session, so they read inside the caller's transaction.
+given moment. Both take the platform and read what is committed.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
+# The platform only: the engine's internals are imported inside the functions, so that
+# importing the engine's `events` does not import them.
+from itvision.platform.system import Platform
 
-from itvision.engines.pricing import queries
+__all__ = ["Quote", "QuotedLine", "SkuPrice", "price_at", "quote"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,11 @@ class SkuPrice:
     price_incl_vat: int
 
 
-async def quote(session: AsyncSession, quote_id: str) -> Quote | None:
+async def quote(platform: Platform, quote_id: str) -> Quote | None:
     """The quote as it was given, expired or not (compare `expires_at`), or None."""
-    stored = await queries.find_quote(session, quote_id)
+    from itvision.engines.pricing.queries.quotes import find_quote
+
+    stored = await find_quote(platform, quote_id)
     if stored is None:
         return None
     fields = QuotedLine.__dataclass_fields__
@@ -80,12 +84,14 @@ async def quote(session: AsyncSession, quote_id: str) -> Quote | None:
     )
 
 
-async def price_at(session: AsyncSession, sku: str, at: datetime) -> SkuPrice | None:
+async def price_at(platform: Platform, sku: str, at: datetime) -> SkuPrice | None:
     """The price of one unit of `sku` at `at` (any status), or None if it had none then."""
-    item = await queries.find_item(session, sku, include_inactive=True)
-    view = None if item is None else await queries.price_at(session, item, at)
-    if item is None or view is None:
+    from itvision.engines.pricing.queries.prices import recorded_price
+
+    view = await recorded_price(platform, sku, at)
+    if view is None:
         return None
+    item = view.item
     return SkuPrice(
         sku=item.sku,
         product_id=item.product_id,
@@ -95,6 +101,3 @@ async def price_at(session: AsyncSession, sku: str, at: datetime) -> SkuPrice | 
         vat_amount=view.price.vat_amount,
         price_incl_vat=view.price.price_incl_vat,
     )
-
-
-__all__ = ["Quote", "QuotedLine", "SkuPrice", "price_at", "quote"]

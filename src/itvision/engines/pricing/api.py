@@ -11,8 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel
 
-from itvision.engines.pricing import presenting, queries, quoting, settings_admin
-from itvision.engines.pricing.formula import FORMULA
+from itvision.engines.pricing.commands import (
+    CartLine,
+    QuoteCart,
+    RemoveOverrides,
+    SetOverrides,
+    UpdateGlobalSettings,
+)
+from itvision.engines.pricing.queries.prices import find_price, price_history, price_page
+from itvision.engines.pricing.queries.quotes import find_quote, quote_page
+from itvision.engines.pricing.queries.settings import settings_snapshot
+from itvision.engines.pricing.rules.formula import FORMULA
+from itvision.engines.pricing.rules.scopes import Overrides, category_scope, product_scope
+from itvision.engines.pricing.rules.tiers import Tier
 from itvision.engines.pricing.schemas import (
     GlobalSettingsPublic,
     GlobalSettingsUpdate,
@@ -25,16 +36,23 @@ from itvision.engines.pricing.schemas import (
     ScopeSettingsPublic,
     ScopeSettingsUpdate,
     TierCreate,
+    present_global_settings,
+    present_price,
+    present_quote,
+    present_record,
+    present_scope_settings,
 )
-from itvision.engines.pricing.scopes import Overrides, category_scope, product_scope
-from itvision.engines.pricing.store import load_settings
-from itvision.engines.pricing.tiers import Tier
+from itvision.engines.pricing.services.quotes import quote_cart
+from itvision.engines.pricing.services.settings import (
+    remove_overrides,
+    set_overrides,
+    update_global_settings,
+)
 from itvision.platform.auth import Admin, Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import Forbidden, InvalidInput, NotFound
 from itvision.platform.pagination import Page, Paging
 
-OWNER = "pricing-engine"
 router = APIRouter()
 
 Caller = Annotated[Principal, require(*Role)]
@@ -69,19 +87,17 @@ async def list_prices(
 ) -> Response:
     """Unit prices of one unit, page by page; staff also see inactive SKUs and breakdowns."""
     staff = _is_staff(caller)
-    async with platform.db.reads() as session:
-        items, total = await queries.list_items(
-            session,
-            include_inactive=staff,
-            category_id=category_id,
-            limit=paging.limit,
-            offset=paging.offset,
-        )
-        views = await queries.current_prices(session, items)
+    views, total = await price_page(
+        platform,
+        include_inactive=staff,
+        category_id=category_id,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
     page = Page[PriceBreakdownPublic] if staff else Page[PricePublic]
     return _answer(
         page(
-            items=[presenting.price(v, staff=staff) for v in views],
+            items=[present_price(v, staff=staff) for v in views],
             total=total,
             limit=paging.limit,
             offset=paging.offset,
@@ -109,18 +125,10 @@ async def get_price(
     if at is not None and quantity != 1:
         raise InvalidInput("a past price is the price of one unit", field="quantity")
     staff = _is_staff(caller)
-    async with platform.db.reads() as session:
-        item = await queries.find_item(session, sku, include_inactive=staff)
-        if item is None:
-            raise NotFound(f"no price for SKU {sku}", field="sku")
-        if at is None:
-            [view] = await queries.current_prices(session, [item], quantity)
-        else:
-            found = await queries.price_at(session, item, at)
-            if found is None:
-                raise NotFound(f"SKU {sku} had no price at {at.isoformat()}", field="at")
-            view = found
-    return _answer(presenting.price(view, staff=staff))
+    view = await find_price(platform, sku, include_inactive=staff, quantity=quantity, at=at)
+    if view is None:
+        raise NotFound(f"no price for SKU {sku}", field="sku")
+    return _answer(present_price(view, staff=staff))
 
 
 @router.get("/prices/{sku}/history", response_model=Page[PriceRecordPublic])
@@ -128,12 +136,11 @@ async def get_price_history(
     platform: PlatformDep, _: Staff, sku: Annotated[str, Path(max_length=100)], paging: Paging
 ) -> Page[PriceRecordPublic]:
     """Every price the SKU has had, newest first, with when it took effect."""
-    async with platform.db.reads() as session:
-        rows, total = await queries.price_history(session, sku, paging.limit, paging.offset)
+    rows, total = await price_history(platform, sku, paging.limit, paging.offset)
     if total == 0:
         raise NotFound(f"no price history for SKU {sku}", field="sku")
     return Page(
-        items=[presenting.record(r) for r in rows],
+        items=[present_record(r) for r in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -156,22 +163,24 @@ async def get_price_history(
 async def create_quote(platform: PlatformDep, caller: Anyone, body: QuoteCreate) -> Response:
     if body.group_id is not None and not _is_staff(caller):
         raise Forbidden("only staff quote for a group buy", field="group_id")
-    lines = [quoting.CartLine(line.sku, line.quantity) for line in body.lines]
-    async with platform.uows(OWNER) as uow:
-        stored = await quoting.create_quote(uow, lines, caller, body.group_id)
-    return _answer(presenting.quote(stored, staff=_is_staff(caller)), 201)
+    command = QuoteCart(
+        lines=tuple(CartLine(line.sku, line.quantity) for line in body.lines),
+        owner_subject=caller.subject if caller else None,
+        group_id=body.group_id,
+    )
+    stored = await quote_cart(platform, command)
+    return _answer(present_quote(stored, staff=_is_staff(caller)), 201)
 
 
 @router.get("/quotes", response_model=Page[QuoteBreakdownPublic] | Page[QuotePublic])
 async def list_quotes(platform: PlatformDep, caller: Caller, paging: Paging) -> Response:
     """The caller's quotes, newest first (staff: everyone's)."""
     owner = None if caller.is_staff else caller.subject
-    async with platform.db.reads() as session:
-        rows, total = await queries.list_quotes(session, owner, paging.limit, paging.offset)
+    rows, total = await quote_page(platform, owner, paging.limit, paging.offset)
     page = Page[QuoteBreakdownPublic] if caller.is_staff else Page[QuotePublic]
     return _answer(
         page(
-            items=[presenting.quote(q, staff=caller.is_staff) for q in rows],
+            items=[present_quote(q, staff=caller.is_staff) for q in rows],
             total=total,
             limit=paging.limit,
             offset=paging.offset,
@@ -184,13 +193,12 @@ async def get_quote(
     platform: PlatformDep, caller: Caller, quote_id: Annotated[str, Path(max_length=36)]
 ) -> Response:
     """The quote exactly as it was given (prices, breakdown, expiry)."""
-    async with platform.db.reads() as session:
-        stored = await queries.find_quote(session, quote_id)
+    stored = await find_quote(platform, quote_id)
     # An anonymous quote belongs to no one: only staff read it back.
     if stored is None or (stored.owner_subject is None and not caller.is_staff):
         raise NotFound("quote not found", field="quote_id")
     caller.ensure_owns(stored.owner_subject or "", "quote")
-    return _answer(presenting.quote(stored, staff=caller.is_staff))
+    return _answer(present_quote(stored, staff=caller.is_staff))
 
 
 # Settings ----------------------------------------------------------------------------------
@@ -198,9 +206,8 @@ async def get_quote(
 
 @router.get("/settings", response_model=GlobalSettingsPublic)
 async def get_settings(platform: PlatformDep, _: Staff) -> GlobalSettingsPublic:
-    async with platform.db.reads() as session:
-        snapshot = await load_settings(session, [])
-    return presenting.global_settings(snapshot.settings)
+    snapshot = await settings_snapshot(platform, [])
+    return present_global_settings(snapshot.settings)
 
 
 @router.patch("/settings", response_model=GlobalSettingsPublic)
@@ -208,12 +215,20 @@ async def update_settings(
     platform: PlatformDep, caller: Admin, body: GlobalSettingsUpdate
 ) -> GlobalSettingsPublic:
     """Change global settings; every price they change is recomputed and announced."""
-    changes = {name: getattr(body, name) for name in body.model_fields_set}
-    if "tiers" in changes:
-        changes["tiers"] = _tiers(body.tiers)
-    async with platform.uows(OWNER) as uow:
-        settings = await settings_admin.update_global_settings(uow, changes, caller.subject)
-    return presenting.global_settings(settings)
+    # The body refuses nulls: a field not given is None, and stays as it is.
+    command = UpdateGlobalSettings(
+        changed_by=caller.subject,
+        default_margin_rate=body.default_margin_rate,
+        service_fee_rate=body.service_fee_rate,
+        insurance_rate=body.insurance_rate,
+        min_margin_rate=body.min_margin_rate,
+        vat_rate=body.vat_rate,
+        rounding_step=body.rounding_step,
+        rounding_mode=body.rounding_mode,
+        quote_validity_hours=body.quote_validity_hours,
+        tiers=None if body.tiers is None else _tiers(body.tiers),
+    )
+    return present_global_settings(await update_global_settings(platform, command))
 
 
 @router.get("/categories/{category_id}/settings", response_model=ScopeSettingsPublic)
@@ -261,9 +276,8 @@ async def remove_product_settings(
 
 
 async def _scope_settings(platform: PlatformDep, scope: str) -> ScopeSettingsPublic:
-    async with platform.db.reads() as session:
-        snapshot = await load_settings(session, [scope])
-    return presenting.scope_settings(scope, snapshot.overrides.get(scope))
+    snapshot = await settings_snapshot(platform, [scope])
+    return present_scope_settings(scope, snapshot.overrides.get(scope))
 
 
 async def _set_scope(
@@ -275,16 +289,14 @@ async def _set_scope(
         insurance_rate=body.insurance_rate,
         tiers=None if body.tiers is None else _tiers(body.tiers),
     )
-    async with platform.uows(OWNER) as uow:
-        saved = await settings_admin.set_overrides(uow, scope, overrides, caller.subject)
-    return presenting.scope_settings(scope, saved)
+    saved = await set_overrides(platform, SetOverrides(scope, overrides, caller.subject))
+    return present_scope_settings(scope, saved)
 
 
 async def _remove_scope(platform: PlatformDep, caller: Principal, scope: str) -> Response:
-    async with platform.uows(OWNER) as uow:
-        await settings_admin.remove_overrides(uow, scope, caller.subject)
+    await remove_overrides(platform, RemoveOverrides(scope, caller.subject))
     return Response(status_code=204)
 
 
-def _tiers(tiers: list[TierCreate] | None) -> tuple[Tier, ...]:
-    return tuple(Tier(t.min_quantity, t.discount_rate) for t in tiers or ())
+def _tiers(tiers: list[TierCreate]) -> tuple[Tier, ...]:
+    return tuple(Tier(t.min_quantity, t.discount_rate) for t in tiers)

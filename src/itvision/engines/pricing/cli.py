@@ -10,9 +10,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from itvision.engines.pricing import queries
-from itvision.engines.pricing.repricing import reprice
-from itvision.engines.pricing.store import all_items, load_settings
+from itvision.engines.pricing.commands import RepriceItems
+from itvision.engines.pricing.queries.items import all_skus
+from itvision.engines.pricing.queries.prices import find_price
+from itvision.engines.pricing.queries.settings import settings_snapshot
+from itvision.engines.pricing.services.repricing import reprice_items
 from itvision.platform.errors import NotFound
 from itvision.platform.money import format_xof
 from itvision.platform.system import Platform
@@ -27,8 +29,7 @@ def show_settings(ctx: typer.Context) -> None:
     """The global settings and every category's and product's own settings."""
 
     async def work(platform: Platform) -> None:
-        async with platform.db.reads() as session:
-            snapshot = await load_settings(session)
+        snapshot = await settings_snapshot(platform)
         settings = snapshot.settings
         table = Table(title="Pricing settings (global)")
         table.add_column("setting")
@@ -71,19 +72,11 @@ def price(
     """A SKU's unit price and its breakdown, now or at a past moment."""
 
     async def work(platform: Platform) -> None:
-        async with platform.db.reads() as session:
-            item = await queries.find_item(session, sku, include_inactive=True)
-            if item is None:
-                raise NotFound(f"no SKU {sku} in pricing")
-            if at is None:
-                [view] = await queries.current_prices(session, [item])
-            else:
-                moment = at if at.tzinfo else at.replace(tzinfo=UTC)
-                found = await queries.price_at(session, item, moment)
-                if found is None:
-                    raise NotFound(f"SKU {sku} had no price at {moment.isoformat()}")
-                view = found
-        unit = view.price
+        moment = at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+        view = await find_price(platform, sku, include_inactive=True, at=moment)
+        if view is None:
+            raise NotFound(f"no SKU {sku} in pricing")
+        item, unit = view.item, view.price
         table = Table(title=f"{item.sku} — {item.name} ({item.status})")
         table.add_column("component")
         table.add_column("rate", justify="right")
@@ -115,16 +108,16 @@ def reprice_all(ctx: typer.Context) -> None:
     prices that changed (e.g. after restoring settings by hand)."""
 
     async def work(platform: Platform) -> None:
-        async with platform.db.reads() as session:
-            skus = [item.sku for item in await all_items(session)]
+        skus = await all_skus(platform)
         changed = 0
         with Progress(console=console) as progress:
             task = progress.add_task("repricing", total=len(skus))
+            # One transaction per batch: a long repricing neither holds one open nor loses
+            # all its work to one failure.
             for start in range(0, len(skus), BATCH):
-                async with platform.uows("pricing-engine") as uow:
-                    items = await all_items(uow.session, skus[start : start + BATCH])
-                    changed += await reprice(uow, items, await load_settings(uow.session))
-                progress.advance(task, len(items))
+                batch = tuple(skus[start : start + BATCH])
+                changed += await reprice_items(platform, RepriceItems(batch))
+                progress.advance(task, len(batch))
         console.print(f"repriced {len(skus)} SKU(s): {changed} price(s) changed")
 
     ctx.obj.run(work)

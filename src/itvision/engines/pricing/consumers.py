@@ -1,7 +1,8 @@
 """What the pricing engine reacts to: the catalog's products, variants and categories.
 
-Each handler runs inside the unit of work that records the event as applied, so the projection,
-the price history and the events it emits commit together, once per event.
+Each handler turns the event into a command and runs its use case in the unit of work that
+records the event as applied, so the projection, the price history and the events it emits
+commit together, once per event (and with the rest of the batch the event came in).
 """
 
 from __future__ import annotations
@@ -17,8 +18,20 @@ from itvision.engines.catalog.events import (
     VariantCreated,
     VariantUpdated,
 )
-from itvision.engines.pricing import catalog_sync
+from itvision.engines.pricing.commands import (
+    ArchiveProduct,
+    MoveCategory,
+    SyncProduct,
+    SyncVariant,
+)
+from itvision.engines.pricing.events import SOURCE
 from itvision.engines.pricing.models import PricedItem
+from itvision.engines.pricing.services.catalog import (
+    archive_product,
+    move_category,
+    sync_product,
+    sync_variant,
+)
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.events import Event
 from itvision.platform.uow import UnitOfWork
@@ -30,34 +43,64 @@ async def _forget_catalog(session: AsyncSession) -> None:
     await session.execute(delete(PricedItem))
 
 
-GROUP = ConsumerGroup("pricing-engine", rebuild=_forget_catalog)
+GROUP = ConsumerGroup(SOURCE, rebuild=_forget_catalog)
+
+
+def product_command(payload: ProductCreated | ProductUpdated) -> SyncProduct:
+    at = payload.created_at if isinstance(payload, ProductCreated) else payload.updated_at
+    return SyncProduct(
+        product_id=payload.product_id,
+        sku=payload.sku,
+        name=payload.name,
+        name_en=payload.name_en,
+        category_id=payload.category_id,
+        category_path=tuple(payload.category_path),
+        base_cost=payload.base_cost,
+        currency=payload.currency,
+        status=payload.status,
+        at=at,
+    )
+
+
+def variant_command(payload: VariantCreated | VariantUpdated) -> SyncVariant:
+    at = payload.created_at if isinstance(payload, VariantCreated) else payload.updated_at
+    return SyncVariant(
+        product_id=payload.product_id,
+        variant_id=payload.variant_id,
+        sku=payload.sku,
+        attributes=dict(payload.attributes),
+        base_cost=payload.base_cost,
+        currency=payload.currency,
+        at=at,
+    )
 
 
 @GROUP.on("catalog.product.created")
 async def price_new_product(event: Event[ProductCreated], uow: UnitOfWork) -> None:
-    await catalog_sync.apply_product(uow, event.payload)
+    await sync_product(uow, product_command(event.payload))
 
 
 @GROUP.on("catalog.product.updated")
 async def reprice_updated_product(event: Event[ProductUpdated], uow: UnitOfWork) -> None:
-    await catalog_sync.apply_product(uow, event.payload)
+    await sync_product(uow, product_command(event.payload))
 
 
 @GROUP.on("catalog.product.deleted")
 async def stop_selling_product(event: Event[ProductDeleted], uow: UnitOfWork) -> None:
-    await catalog_sync.archive_product(uow, event.payload)
+    await archive_product(uow, ArchiveProduct(event.payload.product_id, event.payload.deleted_at))
 
 
 @GROUP.on("catalog.variant.created")
 async def price_new_variant(event: Event[VariantCreated], uow: UnitOfWork) -> None:
-    await catalog_sync.apply_variant(uow, event.payload)
+    await sync_variant(uow, variant_command(event.payload))
 
 
 @GROUP.on("catalog.variant.updated")
 async def reprice_updated_variant(event: Event[VariantUpdated], uow: UnitOfWork) -> None:
-    await catalog_sync.apply_variant(uow, event.payload)
+    await sync_variant(uow, variant_command(event.payload))
 
 
 @GROUP.on("catalog.category.updated")
 async def follow_moved_category(event: Event[CategoryUpdated], uow: UnitOfWork) -> None:
-    await catalog_sync.move_category(uow, event.payload)
+    moved = event.payload
+    await move_category(uow, MoveCategory(moved.category_id, tuple(moved.path), moved.updated_at))

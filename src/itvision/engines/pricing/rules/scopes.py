@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from itvision.engines.pricing.formula import ComponentRates, PriceRules, RoundingMode
-from itvision.engines.pricing.tiers import Tier
+from itvision.engines.pricing.rules.formula import ComponentRates, PriceRules, RoundingMode
+from itvision.engines.pricing.rules.tiers import Tier
 from itvision.platform.errors import InvalidInput
 from itvision.platform.money import VAT_RATE
 

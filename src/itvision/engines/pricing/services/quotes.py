@@ -16,29 +16,20 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
-from itvision.engines.pricing.events import PriceTierActivated
-from itvision.engines.pricing.formula import PriceRules, UnitPrice, unit_price
+from itvision.engines.pricing.commands import CartLine, QuoteCart
+from itvision.engines.pricing.events import SOURCE, PriceTierActivated
 from itvision.engines.pricing.models import StoredQuote, TierLevel
-from itvision.engines.pricing.scopes import Resolved, resolve
-from itvision.engines.pricing.store import (
-    SETTINGS_CACHE,
-    Sellable,
-    load_sellables,
-)
-from itvision.engines.pricing.tiers import tier_below, tier_for
-from itvision.platform.auth import Principal
+from itvision.engines.pricing.queries.items import ACTIVE, Sellable, load_sellables
+from itvision.engines.pricing.queries.settings import SETTINGS_CACHE, SettingsSnapshot
+from itvision.engines.pricing.rules.formula import PriceRules, UnitPrice, unit_price
+from itvision.engines.pricing.rules.scopes import GlobalSettings, Resolved, resolve
+from itvision.engines.pricing.rules.tiers import tier_below, tier_for
 from itvision.platform.db import upsert_insert
 from itvision.platform.errors import InvalidInput
 from itvision.platform.events import new_event_id, utcnow
-from itvision.platform.uow import UnitOfWork
+from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
-ACTIVE = "active"
-
-
-@dataclass(frozen=True, slots=True)
-class CartLine:
-    sku: str
-    quantity: int
+QUOTES = StoredQuote.metadata.tables[StoredQuote.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,49 +40,53 @@ class PricedLine:
     price: UnitPrice
 
 
-async def create_quote(
-    uow: UnitOfWork,
-    lines: Sequence[CartLine],
-    caller: Principal | None,
-    group_id: str | None = None,
-) -> StoredQuote:
-    session = uow.session
-    buyer = f"group:{group_id}" if group_id else f"subject:{caller.subject}" if caller else None
-    items, revision = await load_sellables(session, (line.sku for line in lines), buyer)
-    _check_lines(lines, items)
-    snapshot = await SETTINGS_CACHE.snapshot(session, revision)
-    rules = snapshot.settings.rules
-    priced = []
-    for line in lines:
-        item = items[line.sku]
-        resolved = resolve(
-            snapshot.settings, snapshot.overrides, item.product_id, item.category_path
-        )
-        tier = tier_for(resolved.tiers, line.quantity)
-        price = unit_price(item.base_cost, resolved.rates, rules, tier)
-        priced.append(PricedLine(item, line.quantity, resolved, price))
-    now = utcnow()
-    line_rows = [line_json(p) for p in priced]
-    row = {
+async def quote_cart(on: Runner, command: QuoteCart) -> StoredQuote:
+    group_id, owner = command.group_id, command.owner_subject
+    buyer = f"group:{group_id}" if group_id else f"subject:{owner}" if owner else None
+    async with unit_of_work(on, SOURCE) as uow:
+        session = uow.session
+        skus = (line.sku for line in command.lines)
+        items, revision = await load_sellables(session, skus, buyer)
+        _check_lines(command.lines, items)
+        snapshot = await SETTINGS_CACHE.snapshot(session, revision)
+        priced = [_price_line(items[line.sku], line.quantity, snapshot) for line in command.lines]
+        now = utcnow()
+        row = _quote_row(command, priced, snapshot.settings, now)
+        # A Core insert: the ORM's flush machinery is most of a quote's cost otherwise.
+        await session.execute(insert(QUOTES), row)
+        if buyer is not None:
+            rules = snapshot.settings.rules
+            for line in priced:
+                if line.resolved.tiers:
+                    await _follow_tier(uow, buyer, line, rules, group_id, now)
+        return StoredQuote(**row)
+
+
+def _price_line(item: Sellable, quantity: int, snapshot: SettingsSnapshot) -> PricedLine:
+    settings = snapshot.settings
+    resolved = resolve(settings, snapshot.overrides, item.product_id, item.category_path)
+    tier = tier_for(resolved.tiers, quantity)
+    price = unit_price(item.base_cost, resolved.rates, settings.rules, tier)
+    return PricedLine(item, quantity, resolved, price)
+
+
+def _quote_row(
+    command: QuoteCart, priced: Sequence[PricedLine], settings: GlobalSettings, now: datetime
+) -> dict[str, Any]:
+    lines = [_line_json(p) for p in priced]
+    return {
         "id": str(new_event_id()),
-        "owner_subject": caller.subject if caller else None,
-        "group_id": group_id,
+        "owner_subject": command.owner_subject,
+        "group_id": command.group_id,
         "currency": priced[0].item.currency,
-        "vat_rate": rules.vat_rate,
-        "lines": line_rows,
-        "total_excl_vat": sum(r["line_total_excl_vat"] for r in line_rows),
-        "total_vat": sum(r["line_vat"] for r in line_rows),
-        "total_incl_vat": sum(r["line_total_incl_vat"] for r in line_rows),
+        "vat_rate": settings.vat_rate,
+        "lines": lines,
+        "total_excl_vat": sum(r["line_total_excl_vat"] for r in lines),
+        "total_vat": sum(r["line_vat"] for r in lines),
+        "total_incl_vat": sum(r["line_total_incl_vat"] for r in lines),
         "created_at": now,
-        "expires_at": now + timedelta(hours=snapshot.settings.quote_validity_hours),
+        "expires_at": now + timedelta(hours=settings.quote_validity_hours),
     }
-    # A Core insert: the ORM's flush machinery is most of a quote's cost otherwise.
-    await session.execute(insert(StoredQuote.__table__), row)
-    if buyer is not None:
-        for line in priced:
-            if line.resolved.tiers:
-                await _follow_tier(uow, buyer, line, rules, group_id, now)
-    return StoredQuote(**row)
 
 
 def _check_lines(lines: Sequence[CartLine], items: dict[str, Sellable]) -> None:
@@ -112,7 +107,7 @@ def _check_lines(lines: Sequence[CartLine], items: dict[str, Sellable]) -> None:
         currency = item.currency
 
 
-def line_json(line: PricedLine) -> dict[str, Any]:
+def _line_json(line: PricedLine) -> dict[str, Any]:
     """A quote line as stored: everything the quote said, staff-only parts included."""
     price, item = line.price, line.item
     tier = price.tier

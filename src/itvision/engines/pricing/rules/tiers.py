@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from itvision.platform.errors import InvalidInput
 
@@ -67,3 +68,16 @@ def tier_below(tiers: Sequence[Tier], tier: Tier) -> Tier | None:
         if candidate.min_quantity < tier.min_quantity:
             below = candidate
     return below
+
+
+def tiers_from_json(rows: Sequence[dict[str, Any]] | None) -> tuple[Tier, ...] | None:
+    """Tiers as stored (JSON, the discount as decimal text); None stays None (inherited)."""
+    if rows is None:
+        return None
+    return tuple(Tier(int(r["min_quantity"]), Decimal(str(r["discount_rate"]))) for r in rows)
+
+
+def tiers_to_json(tiers: Sequence[Tier] | None) -> list[dict[str, Any]] | None:
+    if tiers is None:
+        return None
+    return [{"min_quantity": t.min_quantity, "discount_rate": str(t.discount_rate)} for t in tiers]

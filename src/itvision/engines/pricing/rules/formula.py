@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from itvision.engines.pricing.tiers import Tier
+from itvision.engines.pricing.rules.tiers import Tier
 from itvision.platform.money import apply_rate, round_amount, vat_included
 
 FORMULA = """\
