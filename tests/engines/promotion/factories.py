@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from itvision.engines.promotion.cart import Cart, CartLine
-from itvision.engines.promotion.offers import BundleItem, Kind, Offer
+from itvision.engines.promotion.rules.carts import Cart, CartLine
+from itvision.engines.promotion.rules.offers import BundleItem, Kind, Offer
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from itvision.engines.promotion.campaigns import tick
+from itvision.engines.promotion.services.campaigns import (
+    CampaignAnnouncements,
+    announce_due_campaigns,
+)
 from itvision.platform.events import utcnow
 from tests.conftest import eventually
 from tests.engines.promotion.support import add_product, published
@@ -178,18 +181,18 @@ async def test_tick_announces_campaigns_whose_start_or_end_passed_once(api, syst
     )
     assert created["live"] is False
     assert await published(system, "promotion.campaign.started") == []
-    assert await tick(system, now) == type(await tick(system, now))([], [])
-    report = await tick(system, now + timedelta(hours=1))
+    assert await announce_due_campaigns(system, now=now) == CampaignAnnouncements([], [])
+    report = await announce_due_campaigns(system, now=now + timedelta(hours=1))
     assert report.started == [created["id"]] and report.ended == []
-    assert (await tick(system, now + timedelta(hours=2))).started == []
-    report = await tick(system, now + timedelta(hours=3))
+    assert (await announce_due_campaigns(system, now=now + timedelta(hours=2))).started == []
+    report = await announce_due_campaigns(system, now=now + timedelta(hours=3))
     assert report.ended == [created["id"]]
     (ended,) = await published(system, "promotion.campaign.ended")
     assert ended["reason"] == "scheduled"
     assert datetime.fromisoformat(ended["endedAt"]) == datetime.fromisoformat(
         created["ends_at"]
     ).astimezone(UTC)
-    assert (await tick(system, now + timedelta(hours=4))).ended == []
+    assert (await announce_due_campaigns(system, now=now + timedelta(hours=4))).ended == []
     assert len(await published(system, "promotion.campaign.started")) == 1
 
 

@@ -7,27 +7,26 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from itvision.engines.order.events import OrderLine, OrderPlaced
-from itvision.engines.promotion.campaigns import create_promotion
+from itvision.engines.promotion.commands import CreatePromotion, ReserveOrderCodes
+from itvision.engines.promotion.events import SOURCE
 from itvision.engines.promotion.models import Usage
-from itvision.engines.promotion.offers import Kind
-from itvision.engines.promotion.usages import reserve_codes
+from itvision.engines.promotion.rules.carts import CartLine
+from itvision.engines.promotion.rules.offers import Kind
+from itvision.engines.promotion.services.campaigns import create_promotion
+from itvision.engines.promotion.services.usages import reserve_order_codes
 from itvision.platform.events import utcnow
 from tests.conftest import COMBINATIONS
 
 pytestmark = pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
 
 
-def order(order_id: str, customer_id: str) -> OrderPlaced:
-    line = OrderLine(sku="SKU-p1", product_id="p1", quantity=1, unit_price=100_000)
-    return OrderPlaced(
+def order(order_id: str, customer_id: str) -> ReserveOrderCodes:
+    return ReserveOrderCodes(
         order_id=order_id,
         customer_id=customer_id,
-        lines=[line],
-        subtotal=100_000,
-        total=100_000,
-        payment_method="orange_money",
-        promotion_codes=["DERNIER"],
+        codes=("DERNIER",),
+        lines=(CartLine("SKU-p1", "p1", 1, 100_000),),
+        shipping_fee=0,
         placed_at=utcnow(),
     )
 
@@ -35,20 +34,20 @@ def order(order_id: str, customer_id: str) -> OrderPlaced:
 async def test_two_orders_racing_for_the_last_usage_get_it_once(system):
     await create_promotion(
         system,
-        {
-            "name": "Dernier",
-            "kind": Kind.PERCENTAGE,
-            "discount_rate": Decimal("0.1"),
-            "code": "DERNIER",
-            "usage_limit": 3,
-        },
-        by="staff",
+        CreatePromotion(
+            name="Dernier",
+            kind=Kind.PERCENTAGE,
+            discount_rate=Decimal("0.1"),
+            code="DERNIER",
+            usage_limit=3,
+            created_by="staff",
+        ),
     )
     rejected: list[str] = []
 
     async def place(n: int) -> None:
-        async with system.uows("promotion-engine") as uow:
-            await reserve_codes(uow, order(f"ord-{n}", f"cust-{n}"))
+        async with system.uows(SOURCE) as uow:
+            await reserve_order_codes(uow, order(f"ord-{n}", f"cust-{n}"))
             rejected.extend(e.payload["orderId"] for e in uow.emitted)
 
     await asyncio.gather(*(place(n) for n in range(8)))

@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from itvision.engines.promotion.allocation import allocate
-from itvision.engines.promotion.discounts import Discount, Remaining, discount_of
-from itvision.engines.promotion.offers import BundleItem, Kind
-from itvision.engines.promotion.reasons import Reason, Refusal
+from itvision.engines.promotion.rules.allocation import allocate
+from itvision.engines.promotion.rules.discounts import Discount, Remaining, discount_of
+from itvision.engines.promotion.rules.offers import BundleItem, Kind
+from itvision.engines.promotion.rules.reasons import Reason, Refusal
 from tests.engines.promotion.factories import cart, line, offer
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.promotion.evaluation import UsageCount, evaluate
-from itvision.engines.promotion.offers import BundleItem, Kind
-from itvision.engines.promotion.reasons import Reason
+from itvision.engines.promotion.rules.evaluation import UsageCount, evaluate
+from itvision.engines.promotion.rules.offers import BundleItem, Kind
+from itvision.engines.promotion.rules.reasons import Reason
 from tests.engines.promotion.factories import NOW, T0, cart, line, offer
 
 BASKET = cart(line("p1", 2, 50_000, path=("pc", "laptops"), brand="HP"), shipping_fee=2_000)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from itvision.engines.promotion.lifecycle import end_reason, is_live
-from itvision.engines.promotion.offers import BundleItem, Kind, check_offer, normalize_code
+from itvision.engines.promotion.rules.lifecycle import end_reason, is_live
+from itvision.engines.promotion.rules.offers import BundleItem, Kind, check_offer, normalize_code
 from itvision.platform.errors import InvalidInput
 from tests.engines.promotion.factories import NOW, T0, offer
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 
 from itvision.engines.promotion import Cart, CartLine, Reason, evaluate_cart
-from itvision.engines.promotion.campaigns import create_promotion, get_promotion
-from itvision.engines.promotion.offers import Kind
+from itvision.engines.promotion.commands import CreatePromotion
+from itvision.engines.promotion.queries.promotions import get_promotion
+from itvision.engines.promotion.rules.offers import Kind
+from itvision.engines.promotion.services.campaigns import create_promotion
 from tests.conftest import COMBINATIONS, eventually
 from tests.engines.promotion.support import (
     cancel_order,
@@ -25,11 +27,10 @@ CART = Cart((CartLine("SKU-p1", "p1", 1, 100_000),), customer_id="cust-2")
 
 
 async def ten_percent(system, **fields):
-    record = await create_promotion(
-        system,
-        {"name": "Dix", "kind": Kind.PERCENTAGE, "discount_rate": Decimal("0.1"), **fields},
-        by="staff",
+    command = CreatePromotion(
+        name="Dix", kind=Kind.PERCENTAGE, discount_rate=Decimal("0.1"), created_by="staff", **fields
     )
+    record = await create_promotion(system, command)
     return record.offer
 
 

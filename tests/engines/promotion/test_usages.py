@@ -5,9 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from itvision.engines.catalog.events import ProductUpdated
-from itvision.engines.promotion.campaigns import create_promotion, get_promotion
+from itvision.engines.promotion.commands import CreatePromotion
 from itvision.engines.promotion.models import ProductScope
-from itvision.engines.promotion.offers import Kind
+from itvision.engines.promotion.queries.promotions import get_promotion
+from itvision.engines.promotion.rules.offers import Kind
+from itvision.engines.promotion.services.campaigns import create_promotion
 from itvision.platform.events import utcnow
 from tests.engines.promotion.support import (
     add_product,
@@ -24,7 +26,8 @@ BASE = "/api/promotions"
 
 async def promotion(system, **fields):
     definition = {"name": "Dix", "kind": Kind.PERCENTAGE, "discount_rate": Decimal("0.1")}
-    record = await create_promotion(system, {**definition, **fields}, by="staff")
+    command = CreatePromotion(**{**definition, **fields}, created_by="staff")
+    record = await create_promotion(system, command)
     return record.offer
 
 
@@ -143,9 +146,7 @@ async def test_an_older_catalog_event_never_overwrites_a_newer_one(system):
         changed_fields=["category_id"],
         updated_at=utcnow() - timedelta(days=1),
     )
-    await wait_applied(
-        system, await emit(system, "catalog-engine", "catalog.product.updated", stale)
-    )
+    await wait_applied(system, await emit(system, "catalog-engine", stale))
     async with system.db.reads() as session:
         row = await session.get(ProductScope, "p1")
     assert (row.category_path, row.brand) == (["pc", "laptops"], "HP")

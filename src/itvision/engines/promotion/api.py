@@ -7,31 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from itvision.engines.promotion import campaigns, usages
-from itvision.engines.promotion.campaigns import PromotionRecord
-from itvision.engines.promotion.cart import Cart, CartLine
-from itvision.engines.promotion.checkout import evaluate_cart
-from itvision.engines.promotion.evaluation import Evaluation
-from itvision.engines.promotion.offers import Offer
+from itvision.engines.promotion.commands import ActivatePromotion, DeactivatePromotion
+from itvision.engines.promotion.queries import promotions, usages
+from itvision.engines.promotion.queries.carts import evaluate_cart
+from itvision.engines.promotion.rules.carts import Cart, CartLine
 from itvision.engines.promotion.schemas import (
-    AppliedPublic,
-    BundleItemPublic,
     CartEvaluate,
     EvaluationPublic,
-    LineDiscountPublic,
     PromotionCreate,
     PromotionPublic,
     PromotionUpdate,
-    RejectedCodePublic,
     SalePublic,
     UsagePublic,
-    UsageSummaryPublic,
-    offer_fields,
 )
+from itvision.engines.promotion.services import campaigns
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import Forbidden, ITVisionError, Unauthenticated
@@ -56,17 +49,17 @@ async def list_usages(
         if customer_id is not None and customer_id != caller.subject:
             raise Forbidden("a customer reads only their own usages", field="query.customer_id")
         customer_id = caller.subject
-    return _usages(await usages.list_usages(platform, paging, customer_id=customer_id))
+    return UsagePublic.page(await usages.list_usages(platform, paging, customer_id=customer_id))
 
 
 @router.get("/sales", response_model=list[SalePublic])
-async def list_running_sales(platform: PlatformDep, _: Anyone) -> list[dict[str, Any]]:
+async def list_running_sales(platform: PlatformDep, _: Anyone) -> list[SalePublic]:
     """Automatic sales running now (codes are not listed)."""
-    return [_sale(offer) for offer in await campaigns.running_sales(platform)]
+    return [SalePublic.of_offer(offer) for offer in await promotions.running_sales(platform)]
 
 
 @router.post("/evaluate", response_model=EvaluationPublic)
-async def evaluate(body: CartEvaluate, platform: PlatformDep, caller: Anyone) -> dict[str, Any]:
+async def evaluate(body: CartEvaluate, platform: PlatformDep, caller: Anyone) -> EvaluationPublic:
     """The promotions that apply to this priced cart, with the amount of each, and the reason
     (French and English) each code does not apply. Nothing is reserved."""
     customer_id = _customer_of(caller, body.customer_id)
@@ -76,17 +69,17 @@ async def evaluate(body: CartEvaluate, platform: PlatformDep, caller: Anyone) ->
         customer_id,
     )
     now = utcnow()
-    return _evaluation(await evaluate_cart(platform, cart, body.codes, now), now)
+    return EvaluationPublic.of(await evaluate_cart(platform, cart, body.codes, now=now), now)
 
 
 @router.post("", response_model=PromotionPublic, status_code=status.HTTP_201_CREATED)
 async def create_promotion(
     body: PromotionCreate, platform: PlatformDep, caller: Staff
-) -> dict[str, Any]:
+) -> PromotionPublic:
     """Create a promo code (with `code`) or an automatic sale (without)."""
     with _body_fields():
-        record = await campaigns.create_promotion(platform, offer_fields(body), by=caller.subject)
-    return _promotion(record)
+        record = await campaigns.create_promotion(platform, body.command(created_by=caller.subject))
+    return PromotionPublic.of(record)
 
 
 @router.get("", response_model=Page[PromotionPublic])
@@ -96,43 +89,51 @@ async def list_promotions(
     paging: Paging,
     active: bool | None = None,
     code: Annotated[str | None, Query(max_length=40)] = None,
-) -> dict[str, Any]:
-    page = await campaigns.list_promotions(platform, paging, active=active, code=code)
-    return {**page.model_dump(exclude={"items"}), "items": [_promotion(r) for r in page.items]}
+) -> Page[PromotionPublic]:
+    page = await promotions.list_promotions(platform, paging, active=active, code=code)
+    return Page(
+        items=[PromotionPublic.of(r) for r in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/{promotion_id}", response_model=PromotionPublic)
-async def get_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
-    return _promotion(await campaigns.get_promotion(platform, promotion_id))
+async def get_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> PromotionPublic:
+    return PromotionPublic.of(await promotions.get_promotion(platform, promotion_id))
 
 
 @router.patch("/{promotion_id}", response_model=PromotionPublic)
 async def update_promotion(
     promotion_id: str, body: PromotionUpdate, platform: PlatformDep, _: Staff
-) -> dict[str, Any]:
+) -> PromotionPublic:
     with _body_fields():
-        record = await campaigns.update_promotion(platform, promotion_id, offer_fields(body))
-    return _promotion(record)
+        record = await campaigns.update_promotion(platform, body.command(promotion_id))
+    return PromotionPublic.of(record)
 
 
 @router.post("/{promotion_id}/activate", response_model=PromotionPublic)
-async def activate_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> dict[str, Any]:
-    return _promotion(await campaigns.set_active(platform, promotion_id, True))
+async def activate_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> PromotionPublic:
+    return PromotionPublic.of(
+        await campaigns.activate_promotion(platform, ActivatePromotion(promotion_id))
+    )
 
 
 @router.post("/{promotion_id}/deactivate", response_model=PromotionPublic)
 async def deactivate_promotion(
     promotion_id: str, platform: PlatformDep, _: Staff
-) -> dict[str, Any]:
-    return _promotion(await campaigns.set_active(platform, promotion_id, False))
+) -> PromotionPublic:
+    command = DeactivatePromotion(promotion_id)
+    return PromotionPublic.of(await campaigns.deactivate_promotion(platform, command))
 
 
 @router.get("/{promotion_id}/usages", response_model=Page[UsagePublic])
 async def list_promotion_usages(
     promotion_id: str, platform: PlatformDep, _: Staff, paging: Paging
 ) -> Page[UsagePublic]:
-    await campaigns.get_promotion(platform, promotion_id)
-    return _usages(await usages.list_usages(platform, paging, promotion_id=promotion_id))
+    await promotions.get_promotion(platform, promotion_id)
+    return UsagePublic.page(await usages.list_usages(platform, paging, promotion_id=promotion_id))
 
 
 def _customer_of(caller: Principal | None, asked: str | None) -> str | None:
@@ -157,101 +158,3 @@ def _body_fields() -> Iterator[None]:
         if exc.field and not exc.field.startswith("body.") and exc.field != "promotion_id":
             exc.field = f"body.{exc.field}"
         raise
-
-
-def _usages(page: Page[Any]) -> Page[UsagePublic]:
-    return Page(
-        items=[UsagePublic.model_validate(u, from_attributes=True) for u in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
-    )
-
-
-def _sale(offer: Offer) -> dict[str, Any]:
-    return {
-        "id": offer.id,
-        "name": offer.name,
-        "kind": offer.kind,
-        "discount_rate": offer.discount_rate,
-        "discount_amount": offer.discount_amount,
-        "max_discount_amount": offer.max_discount_amount,
-        "min_order_amount": offer.min_order_amount,
-        "min_quantity": offer.min_quantity,
-        "product_ids": sorted(offer.product_ids),
-        "category_ids": sorted(offer.category_ids),
-        "brands": sorted(offer.brands),
-        "bundle_items": [
-            BundleItemPublic(product_id=i.product_id, quantity=i.quantity)
-            for i in offer.bundle_items
-        ],
-        "bundle_price": offer.bundle_price,
-        "buy_quantity": offer.buy_quantity,
-        "get_quantity": offer.get_quantity,
-        "exclusive": offer.exclusive,
-        "priority": offer.priority,
-        "starts_at": offer.starts_at,
-        "ends_at": offer.ends_at,
-    }
-
-
-def _promotion(record: PromotionRecord) -> dict[str, Any]:
-    offer = record.offer
-    return {
-        **_sale(offer),
-        "description": record.description,
-        "code": offer.code,
-        "usage_limit": offer.usage_limit,
-        "usage_limit_per_customer": offer.usage_limit_per_customer,
-        "active": offer.active,
-        "live": record.live,
-        "usage": UsageSummaryPublic(
-            reserved=record.usage.reserved,
-            redeemed=record.usage.redeemed,
-            discount_total=record.usage.discount_total,
-        ),
-        "created_by": record.created_by,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-    }
-
-
-def _evaluation(result: Evaluation, now: Any) -> dict[str, Any]:
-    lines = result.cart.lines
-    return {
-        "customer_id": result.cart.customer_id,
-        "subtotal": result.cart.subtotal,
-        "shipping_fee": result.cart.shipping_fee,
-        "items_discount": result.items_discount,
-        "shipping_discount": result.shipping_discount,
-        "discount_total": result.discount_total,
-        "total": result.total,
-        "applied": [
-            AppliedPublic(
-                promotion_id=a.offer.id,
-                name=a.offer.name,
-                kind=a.offer.kind,
-                code=a.offer.code,
-                exclusive=a.offer.exclusive,
-                amount=a.discount.total,
-                items_amount=a.discount.items,
-                shipping_amount=a.discount.shipping,
-                lines=[
-                    LineDiscountPublic(sku=line.sku, product_id=line.product_id, amount=off)
-                    for line, off in zip(lines, a.discount.lines, strict=True)
-                    if off
-                ],
-            )
-            for a in result.applied
-        ],
-        "rejected_codes": [
-            RejectedCodePublic(
-                code=r.code,
-                reason=r.refusal.reason.value,
-                message_fr=r.refusal.message_fr,
-                message_en=r.refusal.message_en,
-            )
-            for r in result.refused
-        ],
-        "evaluated_at": now,
-    }

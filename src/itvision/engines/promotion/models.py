@@ -7,6 +7,8 @@
   that events arriving out of order between topics still give the right count.
 - `promotion_products`: our projection of the catalog (category path, brand), fed by catalog
   events, to scope sales by category and brand.
+
+A promotion row reads as, and is written from, the rules' `Offer`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from itvision.engines.promotion.rules.offers import BundleItem, Kind, Offer
 from itvision.platform.db import Base, UtcDateTime
+
+RESERVED, REDEEMED, RELEASED = "reserved", "redeemed", "released"
+HOLDING = (RESERVED, REDEEMED)  # usages that count against the limits
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -78,6 +84,63 @@ class Promotion(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
+    def offer(self) -> Offer:
+        return Offer(
+            id=self.id,
+            name=self.name,
+            kind=Kind(self.kind),
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            code=self.code,
+            active=self.active,
+            discount_rate=self.discount_rate,
+            discount_amount=self.discount_amount,
+            max_discount_amount=self.max_discount_amount,
+            min_order_amount=self.min_order_amount,
+            min_quantity=self.min_quantity,
+            product_ids=frozenset(self.product_ids or ()),
+            category_ids=frozenset(self.category_ids or ()),
+            brands=frozenset(self.brands or ()),
+            bundle_items=tuple(
+                BundleItem(i["product_id"], int(i["quantity"])) for i in self.bundle_items or ()
+            ),
+            bundle_price=self.bundle_price,
+            buy_quantity=self.buy_quantity,
+            get_quantity=self.get_quantity,
+            usage_limit=self.usage_limit,
+            usage_limit_per_customer=self.usage_limit_per_customer,
+            exclusive=self.exclusive,
+            priority=self.priority,
+        )
+
+    def define(self, offer: Offer) -> None:
+        """Copy the definition into the row (lists sorted so that a row reads the same each
+        time)."""
+        self.name = offer.name
+        self.kind = offer.kind.value
+        self.code = offer.code
+        self.starts_at = offer.starts_at
+        self.ends_at = offer.ends_at
+        self.active = offer.active
+        self.discount_rate = offer.discount_rate
+        self.discount_amount = offer.discount_amount
+        self.max_discount_amount = offer.max_discount_amount
+        self.min_order_amount = offer.min_order_amount
+        self.min_quantity = offer.min_quantity
+        self.product_ids = sorted(offer.product_ids)
+        self.category_ids = sorted(offer.category_ids)
+        self.brands = sorted(offer.brands)
+        self.bundle_items = [
+            {"product_id": i.product_id, "quantity": i.quantity} for i in offer.bundle_items
+        ]
+        self.bundle_price = offer.bundle_price
+        self.buy_quantity = offer.buy_quantity
+        self.get_quantity = offer.get_quantity
+        self.usage_limit = offer.usage_limit
+        self.usage_limit_per_customer = offer.usage_limit_per_customer
+        self.exclusive = offer.exclusive
+        self.priority = offer.priority
+
 
 class Usage(Base):
     __tablename__ = "promotion_usages"
@@ -94,7 +157,7 @@ class Usage(Base):
     customer_id: Mapped[str] = mapped_column(String(200), index=True)
     code: Mapped[str] = mapped_column(String(40))
     discount_amount: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(10))  # reserved | redeemed | released
+    status: Mapped[str] = mapped_column(String(10))  # RESERVED | REDEEMED | RELEASED
     reserved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,10 +1,11 @@
-"""What the promotion API reads and writes: *Create/*Update in, *Public out."""
+"""What the promotion API reads and writes: *Create/*Update in (each builds its command),
+*Public out (each presents a result with `of`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -15,8 +16,20 @@ from pydantic import (
     StringConstraints,
 )
 
-from itvision.engines.promotion.offers import BundleItem, Kind
+from itvision.engines.promotion.commands import (
+    UNCHANGED,
+    CreatePromotion,
+    Unchanged,
+    UpdatePromotion,
+)
+from itvision.engines.promotion.models import Usage
+from itvision.engines.promotion.queries.promotions import PromotionRecord
+from itvision.engines.promotion.rules.evaluation import Evaluation
+from itvision.engines.promotion.rules.offers import BundleItem, Kind, Offer
 from itvision.platform.errors import InvalidInput
+from itvision.platform.pagination import Page
+
+T = TypeVar("T")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -75,6 +88,36 @@ class PromotionCreate(_Definition):
     priority: int = Field(default=0, ge=-1000, le=1000, description="Higher applies first")
     active: bool = True
 
+    def command(self, created_by: str) -> CreatePromotion:
+        if "starts_at" in self.model_fields_set and self.starts_at is None:
+            raise InvalidInput("starts_at cannot be null", field="body.starts_at")
+        return CreatePromotion(
+            name=self.name,
+            kind=self.kind,
+            created_by=created_by,
+            description=self.description,
+            code=self.code,
+            starts_at=_utc(self.starts_at),
+            ends_at=_utc(self.ends_at),
+            active=self.active,
+            discount_rate=self.discount_rate,
+            discount_amount=self.discount_amount,
+            max_discount_amount=self.max_discount_amount,
+            min_order_amount=self.min_order_amount,
+            min_quantity=self.min_quantity,
+            product_ids=frozenset(self.product_ids),
+            category_ids=frozenset(self.category_ids),
+            brands=frozenset(self.brands),
+            bundle_items=tuple(BundleItem(i.product_id, i.quantity) for i in self.bundle_items),
+            bundle_price=self.bundle_price,
+            buy_quantity=self.buy_quantity,
+            get_quantity=self.get_quantity,
+            usage_limit=self.usage_limit,
+            usage_limit_per_customer=self.usage_limit_per_customer,
+            exclusive=self.exclusive,
+            priority=self.priority,
+        )
+
 
 class PromotionUpdate(_Definition):
     """Only the fields sent change; null clears an optional field."""
@@ -89,39 +132,58 @@ class PromotionUpdate(_Definition):
     priority: int | None = Field(default=None, ge=-1000, le=1000)
     active: bool | None = None
 
+    def command(self, promotion_id: str) -> UpdatePromotion:
+        return UpdatePromotion(
+            promotion_id,
+            name=self._required("name", self.name),
+            kind=self._required("kind", self.kind),
+            description=self._sent("description", self.description),
+            code=self._sent("code", self.code),
+            starts_at=self._required("starts_at", _utc(self.starts_at)),
+            ends_at=self._sent("ends_at", _utc(self.ends_at)),
+            active=self._required("active", self.active),
+            discount_rate=self._sent("discount_rate", self.discount_rate),
+            discount_amount=self._sent("discount_amount", self.discount_amount),
+            max_discount_amount=self._sent("max_discount_amount", self.max_discount_amount),
+            min_order_amount=self._sent("min_order_amount", self.min_order_amount),
+            min_quantity=self._sent("min_quantity", self.min_quantity),
+            product_ids=self._required("product_ids", _set(self.product_ids)),
+            category_ids=self._required("category_ids", _set(self.category_ids)),
+            brands=self._required("brands", _set(self.brands)),
+            bundle_items=self._required("bundle_items", _bundle(self.bundle_items)),
+            bundle_price=self._sent("bundle_price", self.bundle_price),
+            buy_quantity=self._sent("buy_quantity", self.buy_quantity),
+            get_quantity=self._sent("get_quantity", self.get_quantity),
+            usage_limit=self._sent("usage_limit", self.usage_limit),
+            usage_limit_per_customer=self._sent(
+                "usage_limit_per_customer", self.usage_limit_per_customer
+            ),
+            exclusive=self._required("exclusive", self.exclusive),
+            priority=self._required("priority", self.priority),
+        )
 
-_NOT_NULL = (
-    "name",
-    "kind",
-    "starts_at",
-    "product_ids",
-    "category_ids",
-    "brands",
-    "bundle_items",
-    "exclusive",
-    "priority",
-    "active",
-)
+    def _sent(self, name: str, value: T) -> T | Unchanged:
+        return value if name in self.model_fields_set else UNCHANGED
 
-
-def offer_fields(body: PromotionCreate | PromotionUpdate) -> dict[str, Any]:
-    """The fields sent, as `Offer` (and `description`) values."""
-    fields: dict[str, Any] = {}
-    for name in body.model_fields_set:
-        value = getattr(body, name)
-        if value is None and name in _NOT_NULL:
+    def _required(self, name: str, value: T | None) -> T | Unchanged:
+        """A field that may be left out but not cleared."""
+        if name not in self.model_fields_set:
+            return UNCHANGED
+        if value is None:
             raise InvalidInput(f"{name} cannot be null", field=f"body.{name}")
-        if name in ("product_ids", "category_ids", "brands"):
-            value = frozenset(value)
-        elif name == "bundle_items":
-            value = tuple(BundleItem(i.product_id, i.quantity) for i in value)
-        elif isinstance(value, datetime):
-            value = value.astimezone(UTC)
-        fields[name] = value
-    if isinstance(body, PromotionCreate):
-        for name in ("kind", "name", "exclusive", "priority", "active"):
-            fields[name] = getattr(body, name)
-    return fields
+        return value
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    return None if at is None else at.astimezone(UTC)
+
+
+def _set(refs: list[str] | None) -> frozenset[str] | None:
+    return None if refs is None else frozenset(refs)
+
+
+def _bundle(items: list[BundleItemIn] | None) -> tuple[BundleItem, ...] | None:
+    return None if items is None else tuple(BundleItem(i.product_id, i.quantity) for i in items)
 
 
 class BundleItemPublic(BaseModel):
@@ -153,6 +215,33 @@ class SalePublic(BaseModel):
     ends_at: datetime | None
     currency: str = "XOF"
 
+    @classmethod
+    def of_offer(cls, offer: Offer) -> SalePublic:
+        return cls(
+            id=offer.id,
+            name=offer.name,
+            kind=offer.kind,
+            discount_rate=offer.discount_rate,
+            discount_amount=offer.discount_amount,
+            max_discount_amount=offer.max_discount_amount,
+            min_order_amount=offer.min_order_amount,
+            min_quantity=offer.min_quantity,
+            product_ids=sorted(offer.product_ids),
+            category_ids=sorted(offer.category_ids),
+            brands=sorted(offer.brands),
+            bundle_items=[
+                BundleItemPublic(product_id=i.product_id, quantity=i.quantity)
+                for i in offer.bundle_items
+            ],
+            bundle_price=offer.bundle_price,
+            buy_quantity=offer.buy_quantity,
+            get_quantity=offer.get_quantity,
+            exclusive=offer.exclusive,
+            priority=offer.priority,
+            starts_at=offer.starts_at,
+            ends_at=offer.ends_at,
+        )
+
 
 class UsageSummaryPublic(BaseModel):
     reserved: int = Field(description="Orders placed, not paid yet")
@@ -173,6 +262,27 @@ class PromotionPublic(SalePublic):
     created_by: str
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, record: PromotionRecord) -> PromotionPublic:
+        offer = record.offer
+        return cls(
+            **SalePublic.of_offer(offer).model_dump(),
+            description=record.description,
+            code=offer.code,
+            usage_limit=offer.usage_limit,
+            usage_limit_per_customer=offer.usage_limit_per_customer,
+            active=offer.active,
+            live=record.live,
+            usage=UsageSummaryPublic(
+                reserved=record.usage.reserved,
+                redeemed=record.usage.redeemed,
+                discount_total=record.usage.discount_total,
+            ),
+            created_by=record.created_by,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
 
 
 class CartLineIn(BaseModel):
@@ -236,6 +346,47 @@ class EvaluationPublic(BaseModel):
     rejected_codes: list[RejectedCodePublic]
     evaluated_at: datetime
 
+    @classmethod
+    def of(cls, result: Evaluation, evaluated_at: datetime) -> EvaluationPublic:
+        lines = result.cart.lines
+        return cls(
+            customer_id=result.cart.customer_id,
+            subtotal=result.cart.subtotal,
+            shipping_fee=result.cart.shipping_fee,
+            items_discount=result.items_discount,
+            shipping_discount=result.shipping_discount,
+            discount_total=result.discount_total,
+            total=result.total,
+            applied=[
+                AppliedPublic(
+                    promotion_id=a.offer.id,
+                    name=a.offer.name,
+                    kind=a.offer.kind,
+                    code=a.offer.code,
+                    exclusive=a.offer.exclusive,
+                    amount=a.discount.total,
+                    items_amount=a.discount.items,
+                    shipping_amount=a.discount.shipping,
+                    lines=[
+                        LineDiscountPublic(sku=line.sku, product_id=line.product_id, amount=off)
+                        for line, off in zip(lines, a.discount.lines, strict=True)
+                        if off
+                    ],
+                )
+                for a in result.applied
+            ],
+            rejected_codes=[
+                RejectedCodePublic(
+                    code=r.code,
+                    reason=r.refusal.reason.value,
+                    message_fr=r.refusal.message_fr,
+                    message_en=r.refusal.message_en,
+                )
+                for r in result.refused
+            ],
+            evaluated_at=evaluated_at,
+        )
+
 
 class UsagePublic(BaseModel):
     promotion_id: str
@@ -247,3 +398,12 @@ class UsagePublic(BaseModel):
     reserved_at: datetime
     redeemed_at: datetime | None
     released_at: datetime | None
+
+    @classmethod
+    def page(cls, page: Page[Usage]) -> Page[UsagePublic]:
+        return Page(
+            items=[cls.model_validate(u, from_attributes=True) for u in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+        )

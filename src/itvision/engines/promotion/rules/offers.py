@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from itvision.engines.promotion.cart import CartLine
+from itvision.engines.promotion.rules.carts import CartLine
 from itvision.platform.errors import InvalidInput
 
 

@@ -3,6 +3,7 @@ path and brand (from our catalog projection), the shipping fee and who the custo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -35,3 +36,29 @@ class Cart:
     @property
     def total(self) -> int:
         return self.subtotal + self.shipping_fee
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What our catalog projection knows of a product: its category path and its brand."""
+
+    category_path: tuple[str, ...]
+    brand: str | None
+
+
+def with_scopes(cart: Cart, scopes: Mapping[str, Scope]) -> Cart:
+    """The cart with each line's categories and brand; a product the catalog never told us
+    about matches only promotions that name it (or none)."""
+    return Cart(
+        tuple(_with_scope(line, scopes.get(line.product_id)) for line in cart.lines),
+        cart.shipping_fee,
+        cart.customer_id,
+    )
+
+
+def _with_scope(line: CartLine, scope: Scope | None) -> CartLine:
+    if scope is None:
+        return line
+    return CartLine(
+        line.sku, line.product_id, line.quantity, line.unit_price, scope.category_path, scope.brand
+    )

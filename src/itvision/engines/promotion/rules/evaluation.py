@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from itvision.engines.promotion import reasons
-from itvision.engines.promotion.cart import Cart
-from itvision.engines.promotion.discounts import Discount, Remaining, discount_of
-from itvision.engines.promotion.offers import Offer, normalize_code
-from itvision.engines.promotion.reasons import Refusal
+from itvision.engines.promotion.rules import reasons
+from itvision.engines.promotion.rules.carts import Cart
+from itvision.engines.promotion.rules.discounts import Discount, Remaining, discount_of
+from itvision.engines.promotion.rules.offers import Offer, normalize_code
+from itvision.engines.promotion.rules.reasons import Refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +125,13 @@ def evaluate(
         if offer.code is None and isinstance(found := qualify(offer), Discount):
             candidates.append((offer, found))
     for code in typed:
-        offer = by_code.get(code)
-        if offer is None:
+        coded = by_code.get(code)
+        if coded is None:
             refused[code] = RefusedCode(code, None, reasons.unknown_code())
-        elif isinstance(found := qualify(offer), Discount):
-            candidates.append((offer, found))
+        elif isinstance(found := qualify(coded), Discount):
+            candidates.append((coded, found))
         else:
-            refused[code] = RefusedCode(code, offer.id, found)
+            refused[code] = RefusedCode(code, coded.id, found)
 
     chosen = _best_outcome(cart, candidates)
     applied_ids = {a.offer.id for a in chosen}

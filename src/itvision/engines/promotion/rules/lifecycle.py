@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from itvision.engines.promotion.offers import Offer
+from itvision.engines.promotion.rules.offers import Offer
 
 EndReason = Literal["scheduled", "manual", "usage_limit_reached"]
 

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from itvision.engines.promotion import reasons
-from itvision.engines.promotion.allocation import allocate
-from itvision.engines.promotion.cart import Cart
-from itvision.engines.promotion.offers import Kind, Offer
-from itvision.engines.promotion.reasons import Refusal
+from itvision.engines.promotion.rules import reasons
+from itvision.engines.promotion.rules.allocation import allocate
+from itvision.engines.promotion.rules.carts import Cart
+from itvision.engines.promotion.rules.offers import Kind, Offer
+from itvision.engines.promotion.rules.reasons import Refusal
 
 
 @dataclass(frozen=True, slots=True)
