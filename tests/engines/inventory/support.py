@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from itvision.engines.inventory import stock
+from itvision.engines.inventory.commands import ReceiveStock, RegisterProduct
 from itvision.engines.inventory.models import Movement, Reservation, StockLevel
+from itvision.engines.inventory.services.items import register_product
+from itvision.engines.inventory.services.stock import receive_stock
 from itvision.platform.bus import operations
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import Payload
@@ -29,18 +31,22 @@ async def stocked(
     unit_cost: int | None = UNIT_COST,
 ) -> str:
     """A SKU known to inventory (as the catalog would make it), with `on_hand` received."""
-    async with platform.uows("inventory-engine") as uow:
-        await stock.register_item(
-            uow, sku=sku, product_id=f"prod-{sku}", name=f"Produit {sku}", unit_cost=unit_cost
-        )
+    await register_product(
+        platform,
+        RegisterProduct(
+            sku=sku, product_id=f"prod-{sku}", name=f"Produit {sku}", unit_cost=unit_cost
+        ),
+    )
     if on_hand:
-        await stock.receive_stock(
+        await receive_stock(
             platform,
-            sku=sku,
-            warehouse_id=warehouse_id,
-            quantity=on_hand,
-            reference="BL-0001",
-            actor=STAFF,
+            ReceiveStock(
+                sku=sku,
+                warehouse_id=warehouse_id,
+                quantity=on_hand,
+                reference="BL-0001",
+                actor=STAFF,
+            ),
         )
     return sku
 

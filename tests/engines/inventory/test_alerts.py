@@ -4,7 +4,20 @@ quantity and cost."""
 
 from __future__ import annotations
 
-from itvision.engines.inventory import reservations, stock
+from itvision.engines.inventory.commands import (
+    ReceiveStock,
+    ReleaseReservation,
+    ReserveStock,
+    SellReservation,
+    UpdateItemSettings,
+)
+from itvision.engines.inventory.services.items import update_item_settings
+from itvision.engines.inventory.services.reservations import (
+    release_reservation,
+    reserve_stock,
+    sell_reservation,
+)
+from itvision.engines.inventory.services.stock import receive_stock
 from itvision.platform.auth import Principal, Role
 from tests.engines.inventory.support import UNIT_COST, published, stocked
 
@@ -12,15 +25,15 @@ STAFF = Principal("awa", Role.STAFF)
 
 
 async def _reserve(platform, sku: str, quantity: int, reference: str):
-    return await reservations.create_reservation(
-        platform, sku=sku, quantity=quantity, reference=reference, caller=STAFF
+    return await reserve_stock(
+        platform, ReserveStock(sku=sku, quantity=quantity, reference=reference, caller=STAFF)
     )
 
 
 async def test_every_change_is_an_update_event_with_both_deltas(system):
     sku = await stocked(system, "CABLE-HDMI", on_hand=10)
     held = await _reserve(system, sku, 3, "cart-1")
-    await reservations.sell_reservation(system, held.id, STAFF)
+    await sell_reservation(system, SellReservation(held.id, STAFF))
     updates = await published(system, "inventory.stock.updated", sku)
     assert [
         (u["reason"], u["delta"], u["reservedDelta"], u["quantityOnHand"], u["quantityReserved"])
@@ -39,15 +52,16 @@ async def test_low_and_depleted_are_sent_once_per_crossing(system):
     await _reserve(system, sku, 6, "a")  # 4 available: low
     await _reserve(system, sku, 1, "b")  # 3: still the same crossing
     last = await _reserve(system, sku, 3, "c")  # 0: depleted
-    await reservations.release_reservation(system, last.id, STAFF)  # 3: not a new low
+    await release_reservation(system, ReleaseReservation(last.id, STAFF))  # 3: not a new low
     assert [
         e["quantityAvailable"] for e in await published(system, "inventory.stock.low", sku)
     ] == [4]
     depleted = await published(system, "inventory.stock.depleted", sku)
     assert [(e["warehouseId"], e["quantityReserved"]) for e in depleted] == [("dakar", 10)]
 
-    await stock.receive_stock(
-        system, sku=sku, warehouse_id="dakar", quantity=10, reference="BL-2", actor="awa"
+    await receive_stock(
+        system,
+        ReceiveStock(sku=sku, warehouse_id="dakar", quantity=10, reference="BL-2", actor="awa"),
     )  # 13 available: above the threshold again
     await _reserve(system, sku, 9, "d")  # 4: a new crossing
     lows = await published(system, "inventory.stock.low", sku)
@@ -62,13 +76,15 @@ async def test_a_new_product_at_zero_raises_no_alert(system):
 
 async def test_reorder_is_suggested_from_sales_velocity_and_lead_time_once(system):
     sku = await stocked(system, "TONER-85A", on_hand=40)
-    await stock.update_item_settings(
+    settings = {"lead_time_days": 7, "safety_stock": 2, "low_stock_threshold": 0}
+    await update_item_settings(
         system,
-        sku,
-        {"lead_time_days": 7, "safety_stock": 2, "low_stock_threshold": 0, "supplier_id": "SUP-1"},
+        UpdateItemSettings(
+            sku, frozenset({*settings, "supplier_id"}), **settings, supplier_id="SUP-1"
+        ),
     )
     sale = await _reserve(system, sku, 30, "order-1")
-    await reservations.sell_reservation(system, sale.id, STAFF)
+    await sell_reservation(system, SellReservation(sale.id, STAFF))
     # 30 sold in the 30-day window: 1 a day. Reorder point = ⌈1 × 7⌉ + 2 = 9; covering 30
     # days orders up to 39. 10 are available: not yet.
     assert await published(system, "inventory.reorder.suggested", sku) == []

@@ -8,9 +8,10 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from itvision.engines.inventory import reservations
+from itvision.engines.inventory.commands import ReserveStock
 from itvision.engines.inventory.models import Reservation, ReservationLine
 from itvision.engines.inventory.rules import InsufficientStock
+from itvision.engines.inventory.services.reservations import reserve_stock
 from itvision.platform.auth import Principal, Role
 from tests.conftest import COMBINATIONS
 from tests.engines.inventory.support import ledger_of, level_of, stocked
@@ -24,8 +25,8 @@ async def test_100_concurrent_reservations_of_10_units_succeed_exactly_10_times(
 
     async def attempt(i: int) -> str | InsufficientStock:
         try:
-            await reservations.create_reservation(
-                system, sku=sku, quantity=1, reference=f"cart-{i}", caller=partner
+            await reserve_stock(
+                system, ReserveStock(sku=sku, quantity=1, reference=f"cart-{i}", caller=partner)
             )
         except InsufficientStock as exc:
             return exc

@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from itvision.engines.catalog.events import ProductCreated, VariantCreated
-from itvision.engines.inventory import expiry
+from itvision.engines.inventory.commands import ExpireReservations
 from itvision.engines.inventory.models import Item, StockLevel
+from itvision.engines.inventory.services.reservations import expire_reservations
 from itvision.engines.order.events import (
     DeliveryAddress,
     OrderCancelled,
@@ -261,7 +262,7 @@ async def test_an_unpaid_order_expires_but_a_confirmed_one_does_not(system):
     await settled(system)
     assert (await level_of(system, SKU)).reserved == 5
 
-    expired = await expiry.expire_reservations(system, now=utcnow() + timedelta(hours=2))
+    expired = await expire_reservations(system, ExpireReservations(utcnow() + timedelta(hours=2)))
     assert expired == 1
     assert (await reservation_for(system, "CMD-UNPAID")).status == "expired"
     assert (await reservation_for(system, "CMD-PAID")).status == "active"
@@ -274,16 +275,18 @@ async def test_an_unpaid_order_expires_but_a_confirmed_one_does_not(system):
         -2,
     )
 
-    assert await expiry.expire_reservations(system, now=utcnow() + timedelta(hours=49)) == 1
+    assert (
+        await expire_reservations(system, ExpireReservations(utcnow() + timedelta(hours=49))) == 1
+    )
     assert (await reservation_for(system, "CMD-COD")).status == "expired"
-    assert await expiry.expire_reservations(system, now=utcnow() + timedelta(days=30)) == 0
+    assert await expire_reservations(system, ExpireReservations(utcnow() + timedelta(days=30))) == 0
 
 
 async def test_a_late_payment_holds_the_stock_again_if_it_is_still_there(system):
     await stocked(system, SKU, on_hand=5)
     await _order_event(system, "order.order.placed", _placed("CMD-LATE"))
     await settled(system)
-    await expiry.expire_reservations(system, now=utcnow() + timedelta(hours=2))
+    await expire_reservations(system, ExpireReservations(utcnow() + timedelta(hours=2)))
     assert (await level_of(system, SKU)).reserved == 0
     await _order_event(
         system,
@@ -353,4 +356,4 @@ async def test_a_confirmation_seen_before_the_order_makes_its_hold_firm(system):
     await settled(system)
     reservation = await reservation_for(system, "CMD-8")
     assert (reservation.status, reservation.expires_at) == ("active", None)
-    assert await expiry.expire_reservations(system, now=utcnow() + timedelta(days=3)) == 0
+    assert await expire_reservations(system, ExpireReservations(utcnow() + timedelta(days=3))) == 0

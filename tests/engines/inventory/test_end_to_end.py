@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from itvision.engines.catalog.events import ProductCreated
-from itvision.engines.inventory import stock
+from itvision.engines.inventory.commands import ReceiveStock
 from itvision.engines.inventory.models import StockLevel
+from itvision.engines.inventory.services.stock import receive_stock
 from itvision.engines.order.events import OrderLine, OrderPlaced, OrderShipped
 from itvision.platform.events import utcnow
 from tests.conftest import COMBINATIONS, eventually
@@ -46,8 +47,9 @@ async def test_a_product_is_stocked_reserved_and_sold_through_events(system):
         "catalog-engine",
     )
     await _reaches(system, (0, 0), "the product to be stocked")
-    await stock.receive_stock(
-        system, sku=SKU, warehouse_id="dakar", quantity=3, reference="BL-7", actor="awa"
+    await receive_stock(
+        system,
+        ReceiveStock(sku=SKU, warehouse_id="dakar", quantity=3, reference="BL-7", actor="awa"),
     )
     await publish(
         system,

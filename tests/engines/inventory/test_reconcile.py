@@ -9,8 +9,10 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from itvision import bootstrap, migrations
-from itvision.engines.inventory import reconcile, reservations
+from itvision.engines.inventory.commands import ReconcileStock, ReserveStock
 from itvision.engines.inventory.models import StockLevel
+from itvision.engines.inventory.services.reconciliation import reconcile_stock
+from itvision.engines.inventory.services.reservations import reserve_stock
 from itvision.platform.auth import Principal, Role
 from itvision.platform.system import Platform
 from tests.conftest import settings_for_tests
@@ -31,21 +33,21 @@ async def _drift(platform: Platform, sku: str, **values: int) -> None:
 
 async def _held_and_drifted(platform: Platform, sku: str) -> None:
     await stocked(platform, sku, on_hand=10)
-    await reservations.create_reservation(
-        platform, sku=sku, quantity=3, reference="cart-1", caller=STAFF
+    await reserve_stock(
+        platform, ReserveStock(sku=sku, quantity=3, reference="cart-1", caller=STAFF)
     )
     await _drift(platform, sku, reserved=5, on_hand=12)
 
 
 async def test_a_clean_stock_has_no_drift(system):
     await stocked(system, "SKU-OK", on_hand=4)
-    report = await reconcile.reconcile(system)
+    report = await reconcile_stock(system, ReconcileStock())
     assert (report.levels_checked, report.drifts) == (2, [])
 
 
 async def test_drift_is_reported_without_changing_anything(system):
     await _held_and_drifted(system, "SKU-1")
-    report = await reconcile.reconcile(system)
+    report = await reconcile_stock(system, ReconcileStock())
     assert [(d.sku, d.warehouse_id, d.quantity, d.recorded, d.expected) for d in report.drifts] == [
         ("SKU-1", "dakar", "reserved", 5, 3),
         ("SKU-1", "dakar", "on_hand", 12, 10),
@@ -57,7 +59,7 @@ async def test_drift_is_reported_without_changing_anything(system):
 
 async def test_fix_repairs_with_ledger_entries_and_events(system):
     await _held_and_drifted(system, "SKU-1")
-    report = await reconcile.reconcile(system, fix=True)
+    report = await reconcile_stock(system, ReconcileStock(fix=True))
     assert [r.fixed for r in report.repairs] == [True, True]
     level = await level_of(system, "SKU-1")
     assert (level.on_hand, level.reserved) == (12, 3)
@@ -71,17 +73,17 @@ async def test_fix_repairs_with_ledger_entries_and_events(system):
         ("adjustment", report.reference),
         ("count", report.reference),
     ]
-    assert (await reconcile.reconcile(system)).drifts == []
+    assert (await reconcile_stock(system, ReconcileStock())).drifts == []
 
 
 async def test_reserved_above_on_hand_is_reported_not_forced(system):
     await stocked(system, "SKU-2", on_hand=10)
-    await reservations.create_reservation(
-        system, sku="SKU-2", quantity=8, reference="cart-1", caller=STAFF
+    await reserve_stock(
+        system, ReserveStock(sku="SKU-2", quantity=8, reference="cart-1", caller=STAFF)
     )
     # Someone lowered both on hand and reserved by hand: 8 are promised, 6 are there.
     await _drift(system, "SKU-2", on_hand=6, reserved=0)
-    report = await reconcile.reconcile(system, fix=True)
+    report = await reconcile_stock(system, ReconcileStock(fix=True))
     reserved_repair = next(r for r in report.repairs if r.drift.quantity == "reserved")
     assert not reserved_repair.fixed and "exceed on hand" in reserved_repair.note
     assert (await level_of(system, "SKU-2")).reserved == 0

@@ -8,10 +8,8 @@ placed reserves it, a shipment sells it, a refund restocks it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from itvision.platform.system import Platform
+from itvision.platform.system import Platform
 
 __all__ = ["Availability", "availability"]
 
@@ -32,10 +30,9 @@ class Availability:
 async def availability(platform: Platform, sku: str) -> Availability | None:
     """A SKU's available quantity (on hand − reserved), or None if inventory does not know it."""
     # Imported here so that importing the engine's `events` stays light for other engines.
-    from itvision.engines.inventory.queries import availability as query
+    from itvision.engines.inventory import queries
 
-    async with platform.db.reads() as session:
-        found = (await query(session, [sku])).get(sku)
+    found = (await queries.availability(platform, [sku])).get(sku)
     if found is None:
         return None
     return Availability(sku, sum(found.values()), found)

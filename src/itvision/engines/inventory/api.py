@@ -8,24 +8,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from itvision.engines.inventory import expiry, queries, reconcile, reservations, stock
-from itvision.engines.inventory.config import inventory_settings
+from itvision.engines.inventory import queries
+from itvision.engines.inventory.commands import (
+    ITEM_SETTINGS,
+    AdjustStock,
+    CountStock,
+    CreateLocation,
+    ExpireReservations,
+    ReceiveStock,
+    ReconcileStock,
+    ReleaseReservation,
+    ReserveStock,
+    ReturnStock,
+    SellReservation,
+    UpdateItemSettings,
+)
 from itvision.engines.inventory.events import MovementReason
-from itvision.engines.inventory.models import Movement
 from itvision.engines.inventory.rules import ReservationStatus
 from itvision.engines.inventory.schemas import (
     AdjustmentCreate,
     CountCreate,
-    DriftPublic,
     ExpiryReport,
-    ItemSettingsStaff,
     ItemSettingsUpdate,
     LevelStaff,
-    LocationAvailability,
     LocationCode,
     LocationCreate,
     LocationPublic,
-    LocationStockStaff,
     MovementPublic,
     ReceiptCreate,
     ReconcileReportPublic,
@@ -35,9 +43,11 @@ from itvision.engines.inventory.schemas import (
     StockPublic,
     StockStaff,
 )
+from itvision.engines.inventory.services import items, locations, reconciliation, reservations
+from itvision.engines.inventory.services import stock as stock_changes
+from itvision.engines.inventory.settings import InventorySettings
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
-from itvision.platform.events import utcnow
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
@@ -49,13 +59,12 @@ SkuPath = Annotated[str, Path(min_length=1, max_length=100)]
 @router.get("/locations", response_model=list[LocationPublic])
 async def list_locations(platform: PlatformDep, _: Anyone) -> list[LocationPublic]:
     """The warehouses (entrepôts) that hold stock."""
-    async with platform.db.reads() as session:
-        return [LocationPublic.model_validate(loc) for loc in await queries.locations(session)]
+    return [LocationPublic.model_validate(loc) for loc in await queries.locations(platform)]
 
 
 @router.post("/locations", status_code=201, response_model=LocationPublic)
 async def create_location(platform: PlatformDep, body: LocationCreate, _: Staff) -> LocationPublic:
-    location = await stock.create_location(platform, **body.model_dump())
+    location = await locations.create_location(platform, CreateLocation(**body.model_dump()))
     return LocationPublic.model_validate(location)
 
 
@@ -67,21 +76,8 @@ async def read_availability(
 ) -> list[StockPublic]:
     """Available quantities of several SKUs at once (a product list); unknown SKUs are left
     out."""
-    async with platform.db.reads() as session:
-        found = await queries.availability(session, sku)
-    return [_public(s, found[s]) for s in dict.fromkeys(sku) if s in found]
-
-
-def _public(sku: str, by_location: dict[str, int]) -> StockPublic:
-    total = sum(by_location.values())
-    return StockPublic(
-        sku=sku,
-        available=total,
-        in_stock=total > 0,
-        locations=[
-            LocationAvailability(warehouse_id=w, available=a) for w, a in by_location.items()
-        ],
-    )
+    found = await queries.availability(platform, sku)
+    return [StockPublic.of(s, found[s]) for s in dict.fromkeys(sku) if s in found]
 
 
 @router.get("/stock", response_model=Page[LevelStaff])
@@ -92,10 +88,13 @@ async def list_stock(
     warehouse_id: LocationCode | None = None,
     low: Annotated[bool, Query(description="Only levels at or below their threshold")] = False,
 ) -> Page[LevelStaff]:
-    async with platform.db.reads() as session:
-        rows, total = await queries.stock_levels(
-            session, paging, config=inventory_settings(), warehouse_id=warehouse_id, low_only=low
-        )
+    rows, total = await queries.stock_levels(
+        platform,
+        paging,
+        settings=platform.settings_of(InventorySettings),
+        warehouse_id=warehouse_id,
+        low_only=low,
+    )
     return Page(
         items=[LevelStaff.model_validate(r) for r in rows],
         total=total,
@@ -110,44 +109,10 @@ async def read_stock(
 ) -> StockStaff | StockPublic:
     """A SKU's stock: available quantity per location for anyone; on hand, reserved and the
     reorder figures for staff."""
-    async with platform.db.reads() as session:
-        view = await queries.stock_of(session, sku, now=utcnow(), config=inventory_settings())
+    view = await queries.stock_of(platform, sku, settings=platform.settings_of(InventorySettings))
     if caller is None or not caller.is_staff:
-        return _public(sku, {level.warehouse_id: level.available for level in view.levels})
-    return _staff(view)
-
-
-def _staff(view: queries.StockView) -> StockStaff:
-    return StockStaff(
-        sku=view.item.sku,
-        product_id=view.item.product_id,
-        variant_id=view.item.variant_id,
-        name=view.item.name,
-        unit_cost=view.item.unit_cost,
-        on_hand=view.on_hand,
-        reserved=view.reserved,
-        available=view.available,
-        in_stock=view.available > 0,
-        settings=ItemSettingsStaff(
-            low_stock_threshold=view.settings.low_stock_threshold,
-            safety_stock=view.settings.safety_stock,
-            lead_time_days=view.settings.lead_time_days,
-            supplier_id=view.item.supplier_id,
-        ),
-        locations=[
-            LocationStockStaff(
-                warehouse_id=level.warehouse_id,
-                on_hand=level.on_hand,
-                reserved=level.reserved,
-                available=level.available,
-                daily_velocity=round(float(level.daily_velocity), 2),
-                reorder_point=level.reorder_point,
-                suggested_quantity=level.suggested_quantity,
-                updated_at=level.updated_at,
-            )
-            for level in view.levels
-        ],
-    )
+        return StockPublic.of(sku, {level.warehouse_id: level.available for level in view.levels})
+    return StockStaff.of(view)
 
 
 @router.get("/stock/{sku}/movements", response_model=Page[MovementPublic])
@@ -160,10 +125,9 @@ async def list_movements(
     reason: MovementReason | None = None,
 ) -> Page[MovementPublic]:
     """The SKU's ledger (mouvements de stock), newest first."""
-    async with platform.db.reads() as session:
-        rows, total = await queries.movements(
-            session, sku, paging, warehouse_id=warehouse_id, reason=reason
-        )
+    rows, total = await queries.movements(
+        platform, sku, paging, warehouse_id=warehouse_id, reason=reason
+    )
     return Page(
         items=[MovementPublic.model_validate(r) for r in rows],
         total=total,
@@ -177,38 +141,39 @@ async def update_item(
     platform: PlatformDep, sku: SkuPath, body: ItemSettingsUpdate, _: Staff
 ) -> StockStaff:
     """A SKU's low-stock threshold, safety stock, supplier lead time and supplier."""
-    await stock.update_item_settings(platform, sku, body.model_dump(exclude_unset=True))
-    async with platform.db.reads() as session:
-        view = await queries.stock_of(session, sku, now=utcnow(), config=inventory_settings())
-    return _staff(view)
-
-
-def _movement(movement: Movement) -> MovementPublic:
-    return MovementPublic.model_validate(movement)
+    sent = frozenset(s for s in ITEM_SETTINGS if s in body.model_fields_set)
+    command = UpdateItemSettings(sku=sku, changed=sent, **body.model_dump())
+    await items.update_item_settings(platform, command)
+    view = await queries.stock_of(platform, sku, settings=platform.settings_of(InventorySettings))
+    return StockStaff.of(view)
 
 
 @router.post("/receipts", status_code=201, response_model=MovementPublic)
 async def receive(platform: PlatformDep, body: ReceiptCreate, caller: Staff) -> MovementPublic:
     """Goods received from a supplier (réception)."""
-    return _movement(await stock.receive_stock(platform, **body.model_dump(), actor=caller.subject))
+    command = ReceiveStock(**body.model_dump(), actor=caller.subject)
+    return MovementPublic.model_validate(await stock_changes.receive_stock(platform, command))
 
 
 @router.post("/returns", status_code=201, response_model=MovementPublic)
 async def take_back(platform: PlatformDep, body: ReturnCreate, caller: Staff) -> MovementPublic:
     """Goods a customer returned, back in stock (retour)."""
-    return _movement(await stock.return_stock(platform, **body.model_dump(), actor=caller.subject))
+    command = ReturnStock(**body.model_dump(), actor=caller.subject)
+    return MovementPublic.model_validate(await stock_changes.return_stock(platform, command))
 
 
 @router.post("/adjustments", status_code=201, response_model=MovementPublic)
 async def adjust(platform: PlatformDep, body: AdjustmentCreate, caller: Staff) -> MovementPublic:
     """A correction with its cause (ajustement): breakage, theft, a unit found."""
-    return _movement(await stock.adjust_stock(platform, **body.model_dump(), actor=caller.subject))
+    command = AdjustStock(**body.model_dump(), actor=caller.subject)
+    return MovementPublic.model_validate(await stock_changes.adjust_stock(platform, command))
 
 
 @router.post("/counts", status_code=201, response_model=MovementPublic)
 async def count(platform: PlatformDep, body: CountCreate, caller: Staff) -> MovementPublic:
     """A physical count (inventaire): on hand becomes the counted quantity."""
-    return _movement(await stock.count_stock(platform, **body.model_dump(), actor=caller.subject))
+    command = CountStock(**body.model_dump(), actor=caller.subject)
+    return MovementPublic.model_validate(await stock_changes.count_stock(platform, command))
 
 
 @router.post("/reservations", status_code=201, response_model=ReservationPublic)
@@ -217,10 +182,8 @@ async def reserve(
 ) -> ReservationPublic:
     """Hold stock for a reference until it is sold, released or expires; 409
     `insufficient_stock` (field `sku`) when there is not enough."""
-    reservation = await reservations.create_reservation(
-        platform, **body.model_dump(), caller=caller
-    )
-    return ReservationPublic.model_validate(reservation)
+    command = ReserveStock(**body.model_dump(), caller=caller)
+    return ReservationPublic.model_validate(await reservations.reserve_stock(platform, command))
 
 
 @router.get("/reservations", response_model=Page[ReservationPublic])
@@ -232,14 +195,13 @@ async def list_reservations(
     status: ReservationStatus | None = None,
 ) -> Page[ReservationPublic]:
     """Reservations, newest first; a partner sees only its own."""
-    async with platform.db.reads() as session:
-        rows, total = await queries.reservations(
-            session,
-            paging,
-            reference=reference,
-            status=status,
-            created_by=None if caller.is_staff else caller.subject,
-        )
+    rows, total = await queries.reservations(
+        platform,
+        paging,
+        reference=reference,
+        status=status,
+        created_by=None if caller.is_staff else caller.subject,
+    )
     return Page(
         items=[ReservationPublic.model_validate(r) for r in rows],
         total=total,
@@ -252,8 +214,7 @@ async def list_reservations(
 async def read_reservation(
     platform: PlatformDep, reservation_id: str, caller: Reserver
 ) -> ReservationPublic:
-    async with platform.db.reads() as session:
-        reservation = await queries.reservation(session, reservation_id)
+    reservation = await queries.reservation(platform, reservation_id)
     caller.ensure_owns(reservation.created_by, "reservation")
     return ReservationPublic.model_validate(reservation)
 
@@ -263,21 +224,25 @@ async def release(
     platform: PlatformDep, reservation_id: str, caller: Reserver
 ) -> ReservationPublic:
     """Give the held stock back (order cancelled, cart abandoned)."""
-    reservation = await reservations.release_reservation(platform, reservation_id, caller)
-    return ReservationPublic.model_validate(reservation)
+    command = ReleaseReservation(reservation_id, caller)
+    return ReservationPublic.model_validate(
+        await reservations.release_reservation(platform, command)
+    )
 
 
 @router.post("/reservations/{reservation_id}/sale", response_model=ReservationPublic)
 async def sell(platform: PlatformDep, reservation_id: str, caller: Reserver) -> ReservationPublic:
-    """The goods were shipped: the reservation becomes a sale."""
-    reservation = await reservations.sell_reservation(platform, reservation_id, caller)
-    return ReservationPublic.model_validate(reservation)
+    """The goods were shipped: the reservation becomes a sale; 409 on `sku` when a line's
+    stock level is gone (count that stock first)."""
+    command = SellReservation(reservation_id, caller)
+    return ReservationPublic.model_validate(await reservations.sell_reservation(platform, command))
 
 
 @router.post("/expire", response_model=ExpiryReport)
 async def expire(platform: PlatformDep, _: Staff) -> ExpiryReport:
     """Release every reservation whose hold lapsed (as `itvision inventory expire`)."""
-    return ExpiryReport(expired=await expiry.expire_reservations(platform))
+    expired = await reservations.expire_reservations(platform, ExpireReservations())
+    return ExpiryReport(expired=expired)
 
 
 @router.post("/reconcile", response_model=ReconcileReportPublic)
@@ -288,22 +253,5 @@ async def run_reconcile(
 ) -> ReconcileReportPublic:
     """Check reserved against open reservations and on hand against the ledger (as
     `itvision inventory reconcile`)."""
-    report = await reconcile.reconcile(platform, fix=fix)
-    repairs = {(r.drift.sku, r.drift.warehouse_id, r.drift.quantity): r for r in report.repairs}
-    drifts = []
-    for d in report.drifts:
-        repair = repairs.get((d.sku, d.warehouse_id, d.quantity))
-        drifts.append(
-            DriftPublic(
-                sku=d.sku,
-                warehouse_id=d.warehouse_id,
-                quantity=d.quantity,
-                recorded=d.recorded,
-                expected=d.expected,
-                fixed=repair.fixed if repair else None,
-                note=repair.note if repair else None,
-            )
-        )
-    return ReconcileReportPublic(
-        levels_checked=report.levels_checked, drifts=drifts, reference=report.reference
-    )
+    report = await reconciliation.reconcile_stock(platform, ReconcileStock(fix=fix))
+    return ReconcileReportPublic.of(report)

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from itvision.engines.inventory import expiry
-from itvision.engines.inventory import reconcile as reconciliation
+from itvision.engines.inventory.commands import ExpireReservations, ReconcileStock
+from itvision.engines.inventory.services.reconciliation import ReconcileReport, reconcile_stock
+from itvision.engines.inventory.services.reservations import expire_reservations
 from itvision.platform.system import Platform
 
 app = typer.Typer(help="Stock: reconciliation and reservation expiry.", no_args_is_help=True)
@@ -26,7 +27,7 @@ def reconcile(
     """Check each stock level's reserved quantity against its open reservations and its on
     hand against the ledger; with --fix, repair them (ledger entries and events)."""
 
-    async def work(platform: Platform) -> reconciliation.ReconcileReport:
+    async def work(platform: Platform) -> ReconcileReport:
         with Progress(console=console, transient=True) as progress:
             checking = progress.add_task("checking stock levels", total=None)
             fixing = progress.add_task("repairing", total=None, visible=False)
@@ -37,19 +38,18 @@ def reconcile(
             def fixed(done: int, total: int) -> None:
                 progress.update(fixing, completed=done, total=total, visible=True)
 
-            return await reconciliation.reconcile(
-                platform, fix=fix, check_progress=checked, fix_progress=fixed
+            return await reconcile_stock(
+                platform, ReconcileStock(fix=fix), check_progress=checked, fix_progress=fixed
             )
 
     report = ctx.obj.run(work)
     _print(report, fix)
 
 
-def _print(report: reconciliation.ReconcileReport, fix: bool) -> None:
+def _print(report: ReconcileReport, fix: bool) -> None:
     if not report.drifts:
         console.print(f"{report.levels_checked} stock levels checked: no drift")
         return
-    repairs = {(r.drift.sku, r.drift.warehouse_id, r.drift.quantity): r for r in report.repairs}
     table = Table(title=f"{len(report.drifts)} drifts in {report.levels_checked} stock levels")
     for column in ("sku", "location", "quantity", "recorded", "expected", "difference"):
         table.add_column(column, justify="right" if column in ("recorded", "expected") else "left")
@@ -59,7 +59,7 @@ def _print(report: reconciliation.ReconcileReport, fix: bool) -> None:
         row = [d.sku, d.warehouse_id, d.quantity, str(d.recorded), str(d.expected)]
         row.append(f"{d.difference:+d}")
         if fix:
-            repair = repairs.get((d.sku, d.warehouse_id, d.quantity))
+            repair = report.repair_of(d)
             row.append(
                 ("✔ " if repair and repair.fixed else "✘ ") + (repair.note if repair else "")
             )
@@ -82,6 +82,6 @@ def expire(ctx: typer.Context) -> None:
             def advanced(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return await expiry.expire_reservations(platform, progress=advanced)
+            return await expire_reservations(platform, ExpireReservations(), progress=advanced)
 
     console.print(f"{ctx.obj.run(work)} reservations expired")

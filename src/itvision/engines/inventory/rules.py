@@ -2,8 +2,9 @@
 
 - available = on hand − reserved, per SKU and location; reserved never exceeds on hand.
 - A reservation takes a SKU from its locations in order of preference (the delivery country's
-  first, then default locations, then by code), as much as each has; all of an order's lines
-  are reserved or none.
+  first, then default locations, then by code), as much as each has available: the first
+  location fills the line when it can, else the rest comes from the next ones. All of an
+  order's lines are reserved or none.
 - Alerts fire once per crossing: low when available falls to the SKU's threshold (and is not
   zero), depleted when it reaches zero, reorder when it falls to the reorder point.
 - Reorder formula (per SKU and location):
@@ -58,6 +59,19 @@ class InsufficientStock(Conflict):
         self.sku = sku
         self.requested = requested
         self.available = available
+
+
+class MissingStockLevel(Conflict):
+    """A reservation line names a stock level that is gone (a row deleted behind the engine's
+    back): its stock cannot be released, sold or returned, so the reservation keeps its status
+    until the level is restored (a count recreates it) and the step is retried."""
+
+    def __init__(self, reference: str, sku: str, warehouse_id: str) -> None:
+        super().__init__(
+            f"reservation {reference!r} holds {sku!r} at {warehouse_id!r}, which has no stock "
+            "level: count that stock, then try again",
+            field="sku",
+        )
 
 
 def available(on_hand: int, reserved: int) -> int:
@@ -174,6 +188,34 @@ def count_delta(on_hand: int, reserved: int, counted: int) -> int:
 
 def refund_restocks(reason: str, is_partial: bool) -> bool:
     return not is_partial and reason in RESTOCKING_REFUND_REASONS
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSettings:
+    """An item's replenishment settings: its own, or the engine's defaults."""
+
+    low_stock_threshold: int
+    safety_stock: int
+    lead_time_days: int
+
+
+def item_settings(
+    *,
+    low_stock_threshold: int | None,
+    safety_stock: int | None,
+    lead_time_days: int | None,
+    defaults: ItemSettings,
+) -> ItemSettings:
+    """The item's own settings where staff set them (None: the default)."""
+
+    def pick(own: int | None, default: int) -> int:
+        return default if own is None else own
+
+    return ItemSettings(
+        low_stock_threshold=pick(low_stock_threshold, defaults.low_stock_threshold),
+        safety_stock=pick(safety_stock, defaults.safety_stock),
+        lead_time_days=pick(lead_time_days, defaults.lead_time_days),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from itvision.engines.inventory.events import MovementReason
+from itvision.engines.inventory.queries import StockView
 from itvision.engines.inventory.rules import ReservationStatus
+from itvision.engines.inventory.services.reconciliation import ReconcileReport
 
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 LocationCode = Annotated[
@@ -123,6 +125,18 @@ class StockPublic(BaseModel):
     in_stock: bool
     locations: list[LocationAvailability]
 
+    @classmethod
+    def of(cls, sku: str, by_location: dict[str, int]) -> StockPublic:
+        total = sum(by_location.values())
+        return cls(
+            sku=sku,
+            available=total,
+            in_stock=total > 0,
+            locations=[
+                LocationAvailability(warehouse_id=w, available=a) for w, a in by_location.items()
+            ],
+        )
+
 
 class LevelStaff(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -165,6 +179,39 @@ class StockStaff(BaseModel):
     in_stock: bool
     settings: ItemSettingsStaff
     locations: list[LocationStockStaff]
+
+    @classmethod
+    def of(cls, view: StockView) -> StockStaff:
+        return cls(
+            sku=view.item.sku,
+            product_id=view.item.product_id,
+            variant_id=view.item.variant_id,
+            name=view.item.name,
+            unit_cost=view.item.unit_cost,
+            on_hand=view.on_hand,
+            reserved=view.reserved,
+            available=view.available,
+            in_stock=view.available > 0,
+            settings=ItemSettingsStaff(
+                low_stock_threshold=view.settings.low_stock_threshold,
+                safety_stock=view.settings.safety_stock,
+                lead_time_days=view.settings.lead_time_days,
+                supplier_id=view.item.supplier_id,
+            ),
+            locations=[
+                LocationStockStaff(
+                    warehouse_id=level.warehouse_id,
+                    on_hand=level.on_hand,
+                    reserved=level.reserved,
+                    available=level.available,
+                    daily_velocity=round(float(level.daily_velocity), 2),
+                    reorder_point=level.reorder_point,
+                    suggested_quantity=level.suggested_quantity,
+                    updated_at=level.updated_at,
+                )
+                for level in view.levels
+            ],
+        )
 
 
 class ReservationCreate(_Input):
@@ -218,3 +265,21 @@ class ReconcileReportPublic(BaseModel):
     levels_checked: int
     drifts: list[DriftPublic]
     reference: str | None
+
+    @classmethod
+    def of(cls, report: ReconcileReport) -> ReconcileReportPublic:
+        drifts = []
+        for d in report.drifts:
+            repair = report.repair_of(d)
+            drifts.append(
+                DriftPublic(
+                    sku=d.sku,
+                    warehouse_id=d.warehouse_id,
+                    quantity=d.quantity,
+                    recorded=d.recorded,
+                    expected=d.expected,
+                    fixed=repair.fixed if repair else None,
+                    note=repair.note if repair else None,
+                )
+            )
+        return cls(levels_checked=report.levels_checked, drifts=drifts, reference=report.reference)

@@ -1,22 +1,17 @@
 """The inventory engine's settings, read from `ITVISION_INVENTORY_*` environment variables (or a
-line of `.env`). Per-SKU values set by staff (threshold, safety stock, lead time) override the
-defaults here."""
+line of `.env`) once per platform: use cases read them with `uow.settings_of(InventorySettings)`,
+routes with `platform.settings_of(InventorySettings)`. Per-SKU values set by staff (threshold,
+safety stock, lead time) override the defaults here."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from pydantic import Field, ValidationError
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from itvision.platform.errors import ConfigurationError
-
-ENV_PREFIX = "ITVISION_INVENTORY_"
 
 
 class InventorySettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+        env_prefix="ITVISION_INVENTORY_", env_file=".env", extra="ignore", frozen=True
     )
 
     reservation_minutes: int = Field(
@@ -40,14 +35,3 @@ class InventorySettings(BaseSettings):
     coverage_days: int = Field(
         default=30, ge=1, description="A suggested reorder covers this many days of sales"
     )
-
-
-@lru_cache(maxsize=1)
-def inventory_settings() -> InventorySettings:
-    """The settings from the environment; a bad value is one error naming the variable."""
-    try:
-        return InventorySettings()
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        name = ENV_PREFIX + str(error["loc"][0]).upper()
-        raise ConfigurationError(f"{name}: {error['msg']}", field=name) from None

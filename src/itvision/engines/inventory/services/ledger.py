@@ -1,0 +1,187 @@
+"""The ledger: the one way stock changes, inside a use case's unit of work.
+
+A change locks the stock level (SELECT … FOR UPDATE on PostgreSQL; on SQLite the unit of work
+already holds the write lock from BEGIN IMMEDIATE), updates it, writes a ledger entry with its
+reason and reference, emits `inventory.stock.updated` and then whichever low / depleted /
+reorder alert the new quantity calls for — all in the same unit of work, so state, ledger and
+events commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from itvision.engines.inventory import queries, rules
+from itvision.engines.inventory.events import (
+    MovementReason,
+    ReorderSuggested,
+    StockDepleted,
+    StockLow,
+    StockUpdated,
+)
+from itvision.engines.inventory.models import Item, Movement, StockLevel
+from itvision.engines.inventory.settings import InventorySettings
+from itvision.platform.db import upsert_insert
+from itvision.platform.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    reason: MovementReason
+    reference: str
+    actor: str
+    on_hand_delta: int = 0
+    reserved_delta: int = 0
+    note: str | None = None
+    order_id: str | None = None
+
+
+class StockLedger:
+    """Stock levels locked, changed and recorded in one unit of work, at one instant `now`,
+    under the settings of the platform the unit of work belongs to."""
+
+    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
+        self.uow = uow
+        self.session = uow.session
+        self.now = now
+        self.settings = uow.settings_of(InventorySettings)
+
+    async def lock_level(self, sku: str, warehouse_id: str) -> StockLevel | None:
+        return await self.session.scalar(
+            select(StockLevel)
+            .where(StockLevel.sku == sku, StockLevel.warehouse_id == warehouse_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def lock_levels(self, sku: str) -> list[StockLevel]:
+        """Every location's level of a SKU, locked in code order (a fixed order: no
+        deadlock)."""
+        rows = await self.session.scalars(
+            select(StockLevel)
+            .where(StockLevel.sku == sku)
+            .order_by(StockLevel.warehouse_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
+    async def ensure_levels(self, sku: str, warehouse_ids: Sequence[str]) -> None:
+        """Create the missing levels (0 on hand) of a SKU; a concurrent creation is not an
+        error."""
+        if not warehouse_ids:
+            return
+        rows = [
+            {"sku": sku, "warehouse_id": w, "on_hand": 0, "reserved": 0, "updated_at": self.now}
+            for w in warehouse_ids
+        ]
+        insert = upsert_insert(self.session)(StockLevel).values(rows)
+        await self.session.execute(insert.on_conflict_do_nothing())
+
+    async def apply(self, level: StockLevel, item: Item, change: Change) -> Movement:
+        """Apply `change` to a locked level and record it."""
+        level.on_hand += change.on_hand_delta
+        level.reserved += change.reserved_delta
+        if level.on_hand < 0 or level.reserved < 0 or level.reserved > level.on_hand:
+            raise AssertionError(
+                f"stock level {level.sku}@{level.warehouse_id} would break its bounds"
+            )
+        return await self._record(level, item, change)
+
+    async def acknowledge(self, level: StockLevel, item: Item, change: Change) -> Movement:
+        """Record a change the level already shows but the ledger missed (a repair by
+        reconciliation)."""
+        return await self._record(level, item, change)
+
+    async def _record(self, level: StockLevel, item: Item, change: Change) -> Movement:
+        level.updated_at = self.now
+        movement = Movement(
+            sku=level.sku,
+            warehouse_id=level.warehouse_id,
+            reason=change.reason,
+            on_hand_delta=change.on_hand_delta,
+            reserved_delta=change.reserved_delta,
+            on_hand_after=level.on_hand,
+            reserved_after=level.reserved,
+            reference=change.reference,
+            note=change.note,
+            actor=change.actor,
+            created_at=self.now,
+        )
+        self.session.add(movement)
+        await self.session.flush()
+        if change.on_hand_delta or change.reserved_delta:
+            self.uow.emit(
+                StockUpdated(
+                    sku=level.sku,
+                    product_id=item.product_id,
+                    warehouse_id=level.warehouse_id,
+                    quantity_on_hand=level.on_hand,
+                    quantity_reserved=level.reserved,
+                    quantity_available=level.available,
+                    delta=change.on_hand_delta,
+                    reserved_delta=change.reserved_delta,
+                    reason=change.reason,
+                    reference=change.reference,
+                    order_id=change.order_id,
+                    updated_at=self.now,
+                )
+            )
+        await self.raise_alerts(level, item)
+        return movement
+
+    async def raise_alerts(self, level: StockLevel, item: Item) -> None:
+        """Emit the alerts the level's available quantity calls for, once per crossing."""
+        own = queries.item_settings(item, self.settings)
+        plan, sold = await queries.reorder_plan(
+            self.uow, level, item, now=self.now, settings=self.settings
+        )
+        alerts = rules.decide_alerts(
+            level.available,
+            threshold=own.low_stock_threshold,
+            plan=plan,
+            state=rules.AlertState(
+                level.low_alerted, level.depleted_alerted, level.reorder_alerted
+            ),
+        )
+        level.low_alerted = alerts.state.low
+        level.depleted_alerted = alerts.state.depleted
+        level.reorder_alerted = alerts.state.reorder
+        where = {
+            "sku": level.sku,
+            "product_id": item.product_id,
+            "warehouse_id": level.warehouse_id,
+        }
+        if alerts.depleted:
+            self.uow.emit(
+                StockDepleted(**where, quantity_reserved=level.reserved, depleted_at=self.now)
+            )
+        if alerts.low:
+            self.uow.emit(
+                StockLow(
+                    **where,
+                    quantity_available=level.available,
+                    threshold=own.low_stock_threshold,
+                    detected_at=self.now,
+                )
+            )
+        if alerts.reorder:
+            cost = item.unit_cost
+            self.uow.emit(
+                ReorderSuggested(
+                    **where,
+                    quantity_available=level.available,
+                    suggested_quantity=plan.suggested_quantity,
+                    supplier_id=item.supplier_id,
+                    estimated_cost=plan.suggested_quantity * cost if cost is not None else None,
+                    suggested_at=self.now,
+                    reorder_point=plan.reorder_point,
+                    lead_time_days=own.lead_time_days,
+                    units_sold=sold,
+                    velocity_days=self.settings.velocity_days,
+                )
+            )

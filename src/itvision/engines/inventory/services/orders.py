@@ -1,0 +1,203 @@
+"""How inventory follows an order's life (events of the order engine), one reservation per
+order with the order id as its reference:
+
+- placed: reserve every line (with the unpaid expiry of its payment method), or nothing; an
+  order that cannot be fully reserved gets a `refused` reservation whose note says why. The
+  order engine reacts to that later (it sees `inventory.stock.depleted`, and can read the
+  reservation); inventory emits nothing misleading: no stock moved.
+- confirmed: the hold no longer expires (paid, or accepted cash on delivery); an expired hold is
+  taken again if the stock is still there.
+- cancelled: the held stock is released.
+- shipped: the reservation becomes a sale (on hand and reserved both decrease).
+- refunded: sold goods are restocked when the refund says they came back (see
+  `rules.refund_restocks`); a refund before shipment releases the hold.
+
+Each step is idempotent per order: a second event for the same order finds the reservation
+already in its new state and changes nothing. Order is kept per key within a topic, not across
+topics (on Kafka, or when a dead letter is replayed): a confirmation or shipment seen before
+the order was placed leaves a `pending` reservation that placing the order completes, and a
+cancellation seen first keeps the order from being reserved at all.
+
+A step that finds a line's stock level gone raises MissingStockLevel: the event is retried,
+then dead-lettered, rather than marking the reservation sold, released or returned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import structlog
+
+from itvision.engines.inventory import rules
+from itvision.engines.inventory.commands import (
+    CancelOrder,
+    ConfirmOrder,
+    RefundOrder,
+    ReserveOrder,
+    ShipOrder,
+)
+from itvision.engines.inventory.events import SOURCE
+from itvision.engines.inventory.models import Reservation
+from itvision.engines.inventory.services.ledger import StockLedger
+from itvision.engines.inventory.services.reservation_book import ReservationBook
+from itvision.platform.errors import NotFound
+from itvision.platform.events import utcnow
+from itvision.platform.uow import Runner, unit_of_work
+
+log = structlog.get_logger("itvision.inventory")
+
+
+async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
+    async with unit_of_work(on, SOURCE) as uow:
+        ledger = StockLedger(uow, utcnow())
+        book = ReservationBook(ledger)
+        existing = await book.lock(reference=command.order_id)
+        if existing is not None and existing.status != "pending":
+            return existing
+        step = existing.pending_step if existing is not None else None
+        if existing is not None:
+            await uow.session.delete(existing)
+            await uow.session.flush()
+        settings = ledger.settings
+        try:
+            reservation = await book.reserve(
+                reference=command.order_id,
+                lines=[(line.sku, line.quantity) for line in command.lines],
+                kind="order",
+                actor=command.actor,
+                expires_at=rules.reservation_expiry(
+                    ledger.now,
+                    command.payment_method,
+                    minutes=settings.reservation_minutes,
+                    cash_on_delivery_hours=settings.cash_on_delivery_reservation_hours,
+                ),
+                country=command.country,
+            )
+        except (rules.InsufficientStock, NotFound) as exc:
+            log.info("order not reserved", order_id=command.order_id, reason=exc.message)
+            refused = _placeholder(
+                command.order_id,
+                "refused",
+                command.actor,
+                ledger.now,
+                note=exc.message,
+                country=command.country,
+            )
+            uow.session.add(refused)
+            return refused
+        if step == "confirmed":
+            reservation.expires_at = None
+        elif step == "shipped":
+            await book.sell(reservation, actor=command.actor)
+        return reservation
+
+
+async def confirm_order(on: Runner, command: ConfirmOrder) -> None:
+    async with unit_of_work(on, SOURCE) as uow:
+        book = ReservationBook(StockLedger(uow, utcnow()))
+        reservation = await book.lock(reference=command.order_id)
+        if reservation is None or reservation.status == "pending":
+            await _early(book, command.order_id, "confirmed", command.actor)
+        elif reservation.status == "active":
+            reservation.expires_at = None
+            reservation.updated_at = book.ledger.now
+        elif reservation.status == "expired":
+            await book.revive(reservation, actor=command.actor)
+
+
+async def cancel_order(on: Runner, command: CancelOrder) -> None:
+    async with unit_of_work(on, SOURCE) as uow:
+        book = ReservationBook(StockLedger(uow, utcnow()))
+        reservation = await book.lock(reference=command.order_id)
+        if reservation is None:
+            # Remembered, so that a late or replayed `placed` does not reserve a cancelled
+            # order.
+            note = "cancelled before it was reserved"
+            uow.session.add(
+                _placeholder(
+                    command.order_id, "released", command.actor, book.ledger.now, note=note
+                )
+            )
+        elif reservation.status in ("active", "pending"):
+            await book.release(reservation, actor=command.actor, note="order cancelled")
+
+
+async def ship_order(on: Runner, command: ShipOrder) -> None:
+    async with unit_of_work(on, SOURCE) as uow:
+        book = ReservationBook(StockLedger(uow, utcnow()))
+        reservation = await book.lock(reference=command.order_id)
+        if reservation is None or reservation.status == "pending":
+            await _early(book, command.order_id, "shipped", command.actor)
+            return
+        if reservation.status == "expired":
+            await book.revive(reservation, actor=command.actor)
+        if reservation.status == "active":
+            await book.sell(reservation, actor=command.actor)
+        elif reservation.status in ("expired", "refused", "released"):
+            # The goods left but no stock was held for them: a count will set on hand right.
+            log.warning("order shipped without held stock", order_id=command.order_id)
+            _note(
+                reservation,
+                f"shipped while {reservation.status}: stock not deducted; count it",
+                book.ledger.now,
+            )
+
+
+async def refund_order(on: Runner, command: RefundOrder) -> None:
+    async with unit_of_work(on, SOURCE) as uow:
+        book = ReservationBook(StockLedger(uow, utcnow()))
+        reservation = await book.lock(reference=command.order_id)
+        if reservation is None:
+            return
+        if reservation.status in ("active", "pending"):
+            await book.release(reservation, actor=command.actor, note="refunded before shipment")
+        elif reservation.status == "sold":
+            if rules.refund_restocks(command.reason, command.is_partial):
+                await book.restock(
+                    reservation, actor=command.actor, note=f"refund {command.refund_id}"
+                )
+            else:
+                partial = ", partial" if command.is_partial else ""
+                _note(
+                    reservation,
+                    f"refund {command.refund_id} ({command.reason}{partial}) restocks nothing"
+                    " by itself",
+                    book.ledger.now,
+                )
+
+
+def _placeholder(
+    order_id: str, status: str, actor: str, now: datetime, **fields: str | None
+) -> Reservation:
+    """A reservation of an order that holds nothing: refused, or seen before it was placed."""
+    return Reservation(
+        id=str(uuid.uuid4()),
+        reference=order_id,
+        kind="order",
+        status=status,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        lines=[],
+        **fields,
+    )
+
+
+async def _early(book: ReservationBook, order_id: str, step: str, actor: str) -> None:
+    """Remember a step of an order that is not placed yet (the furthest one seen)."""
+    reservation = await book.lock(reference=order_id)
+    if reservation is None:
+        note = "order events arrived before the order was placed"
+        book.session.add(
+            _placeholder(order_id, "pending", actor, book.ledger.now, pending_step=step, note=note)
+        )
+    elif reservation.pending_step != "shipped":
+        reservation.pending_step = step
+
+
+def _note(reservation: Reservation, note: str, now: datetime) -> None:
+    """Remember what happened to a reservation; the same note again changes nothing."""
+    if reservation.note != note:
+        reservation.note = note
+        reservation.updated_at = now

@@ -1,0 +1,248 @@
+"""Reservations inside a use case's unit of work: stock held for an order (or a partner's
+cart) until it is released, expires unpaid, or leaves as a sale on shipment; a sale can come
+back as a return.
+
+Never oversold: reserving locks the SKU's stock levels (SELECT … FOR UPDATE on PostgreSQL;
+SQLite units of work already serialize on BEGIN IMMEDIATE), decides from the locked
+quantities, and the table's CHECK (reserved <= on_hand) refuses anything that slipped past.
+A reservation's state changes lock the reservation row first, then its levels in (SKU,
+location) order, so that two units of work never wait on each other in a cycle.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from itvision.engines.inventory import queries, rules
+from itvision.engines.inventory.events import MovementReason
+from itvision.engines.inventory.models import (
+    Item,
+    Location,
+    Reservation,
+    ReservationLine,
+    StockLevel,
+)
+from itvision.engines.inventory.services.ledger import Change, StockLedger
+from itvision.platform.errors import Conflict, NotFound
+
+log = structlog.get_logger("itvision.inventory")
+
+Levels = dict[tuple[str, str], StockLevel]
+Allocated = tuple[list[rules.Allocation], Levels, dict[str, Item]]
+
+
+class ReservationBook:
+    """The reservations of one unit of work, changing stock through its ledger."""
+
+    def __init__(self, ledger: StockLedger) -> None:
+        self.ledger = ledger
+        self.session = ledger.session
+
+    async def lock(
+        self, *, reservation_id: str | None = None, reference: str | None = None
+    ) -> Reservation | None:
+        query = select(Reservation).with_for_update().execution_options(populate_existing=True)
+        if reservation_id is not None:
+            query = query.where(Reservation.id == reservation_id)
+        else:
+            query = query.where(Reservation.reference == reference)
+        return await self.session.scalar(query)
+
+    async def reserve(
+        self,
+        *,
+        reference: str,
+        lines: Iterable[tuple[str, int]],
+        kind: rules.ReservationKind,
+        actor: str,
+        expires_at: datetime | None,
+        warehouse_id: str | None = None,
+        country: str | None = None,
+    ) -> Reservation:
+        """Hold every line, or none: raises InsufficientStock naming the SKU that is short."""
+        allocations, levels, items = await self._allocate(
+            lines, warehouse_id=warehouse_id, country=country
+        )
+        now = self.ledger.now
+        reservation = Reservation(
+            id=str(uuid.uuid4()),
+            reference=reference,
+            kind=kind,
+            status="active",
+            country=country,
+            expires_at=expires_at,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            lines=[
+                ReservationLine(sku=a.sku, warehouse_id=a.warehouse_id, quantity=a.quantity)
+                for a in allocations
+            ],
+        )
+        self.session.add(reservation)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                f"reference {reference!r} already has a reservation", field="reference"
+            ) from None
+        await self._hold(reservation, (allocations, levels, items), actor)
+        return reservation
+
+    async def release(
+        self,
+        reservation: Reservation,
+        *,
+        actor: str,
+        status: str = "released",
+        note: str | None = None,
+    ) -> None:
+        """Give the held stock back (cancelled order, or expired unpaid with status
+        `expired`)."""
+        rules.ensure_transition(reservation.status, status)
+
+        def decide(level: StockLevel, line: ReservationLine) -> Change | None:
+            delta = rules.release_delta(level.reserved, line.quantity)
+            if -delta != line.quantity:
+                log.warning(
+                    "releasing more than is reserved", sku=level.sku, level=level.warehouse_id
+                )
+            return _change(reservation, "release", actor, reserved_delta=delta) if delta else None
+
+        await self._each_line(reservation, decide)
+        self._close(reservation, status, note)
+
+    async def sell(self, reservation: Reservation, *, actor: str) -> None:
+        """The goods left (shipment): on hand and reserved both decrease."""
+        rules.ensure_transition(reservation.status, "sold")
+
+        def decide(level: StockLevel, line: ReservationLine) -> Change | None:
+            on_hand_delta, reserved_delta = rules.sale_deltas(
+                level.on_hand, level.reserved, line.quantity
+            )
+            if -on_hand_delta != line.quantity:
+                log.warning("selling more than is on hand", sku=level.sku, level=level.warehouse_id)
+            return _change(
+                reservation,
+                "sale",
+                actor,
+                on_hand_delta=on_hand_delta,
+                reserved_delta=reserved_delta,
+            )
+
+        await self._each_line(reservation, decide)
+        self._close(reservation, "sold", None)
+
+    async def restock(self, reservation: Reservation, *, actor: str, note: str) -> None:
+        """The sold goods came back: each line returns to the location it left from."""
+        rules.ensure_transition(reservation.status, "returned")
+        await self._each_line(
+            reservation,
+            lambda _, line: _change(reservation, "return", actor, on_hand_delta=line.quantity),
+        )
+        self._close(reservation, "returned", note)
+
+    async def revive(self, reservation: Reservation, *, actor: str) -> bool:
+        """Hold an expired reservation's quantities again, if the stock is still there (a late
+        payment, or a shipment of an order whose hold lapsed). It no longer expires."""
+        rules.ensure_transition(reservation.status, "active")
+        wanted = [(line.sku, line.quantity) for line in reservation.lines]
+        try:
+            allocated = await self._allocate(wanted, warehouse_id=None, country=reservation.country)
+        except (rules.InsufficientStock, NotFound) as exc:
+            reservation.note = f"could not be held again: {exc.message}"
+            reservation.updated_at = self.ledger.now
+            return False
+        reservation.lines = [
+            ReservationLine(sku=a.sku, warehouse_id=a.warehouse_id, quantity=a.quantity)
+            for a in allocated[0]
+        ]
+        await self.session.flush()
+        await self._hold(reservation, allocated, actor)
+        reservation.expires_at = None
+        self._close(reservation, "active", "held again after it had expired")
+        return True
+
+    async def _allocate(
+        self, lines: Iterable[tuple[str, int]], *, warehouse_id: str | None, country: str | None
+    ) -> Allocated:
+        """Lock the levels of every requested SKU and decide where each is taken from; raises
+        InsufficientStock (or NotFound for a SKU inventory does not know) before any
+        change."""
+        if warehouse_id is not None:
+            preference = [(await queries.known_location(self.ledger.uow, warehouse_id)).code]
+        else:
+            known = await self.session.scalars(select(Location))
+            preference = rules.location_preference(
+                (rules.LocationRef(loc.code, loc.country, loc.is_default) for loc in known),
+                country,
+            )
+        allocations: list[rules.Allocation] = []
+        levels: Levels = {}
+        items: dict[str, Item] = {}
+        for sku, quantity in rules.requested_quantities(lines).items():
+            items[sku] = await queries.known_item(self.ledger.uow, sku)
+            locked = {level.warehouse_id: level for level in await self.ledger.lock_levels(sku)}
+            levels.update({(sku, w): level for w, level in locked.items()})
+            free = [(w, locked[w].available) for w in preference if w in locked]
+            allocations.extend(rules.allocate(sku, quantity, free))
+        return allocations, levels, items
+
+    async def _hold(self, reservation: Reservation, allocated: Allocated, actor: str) -> None:
+        allocations, levels, items = allocated
+        for allocation in allocations:
+            await self.ledger.apply(
+                levels[(allocation.sku, allocation.warehouse_id)],
+                items[allocation.sku],
+                _change(reservation, "reservation", actor, reserved_delta=allocation.quantity),
+            )
+
+    async def _each_line(
+        self,
+        reservation: Reservation,
+        decide: Callable[[StockLevel, ReservationLine], Change | None],
+    ) -> None:
+        """Apply `decide` to each line's level. Every level is locked and checked before
+        anything changes: a line whose level is gone refuses the whole step (MissingStockLevel)
+        rather than closing the reservation with its stock unaccounted for."""
+        found: list[tuple[StockLevel, Item, ReservationLine]] = []
+        for line in sorted(reservation.lines, key=lambda l_: (l_.sku, l_.warehouse_id)):
+            level = await self.ledger.lock_level(line.sku, line.warehouse_id)
+            item = await self.session.get(Item, line.sku)
+            if level is None or item is None:
+                raise rules.MissingStockLevel(reservation.reference, line.sku, line.warehouse_id)
+            found.append((level, item, line))
+        for level, item, line in found:
+            change = decide(level, line)
+            if change is not None:
+                await self.ledger.apply(level, item, change)
+
+    def _close(self, reservation: Reservation, status: str, note: str | None) -> None:
+        reservation.status = status
+        reservation.updated_at = self.ledger.now
+        if note is not None:
+            reservation.note = note
+
+
+def _change(
+    reservation: Reservation,
+    reason: MovementReason,
+    actor: str,
+    *,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+) -> Change:
+    return Change(
+        reason,
+        reservation.reference,
+        actor,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        order_id=reservation.reference if reservation.kind == "order" else None,
+    )
