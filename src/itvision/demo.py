@@ -346,7 +346,9 @@ def _check(response: httpx.Response, *ok: int) -> httpx.Response:
     return response
 
 
-async def _categories(client: httpx.AsyncClient, report: DemoReport, say: Progress) -> dict[str, str]:
+async def _categories(
+    client: httpx.AsyncClient, report: DemoReport, say: Progress
+) -> dict[str, str]:
     """Create the missing categories; `{slug: id}` of them all."""
     listed = _check(await client.get("/api/catalog/categories"), 200).json()
     ids = {c["slug"]: c["id"] for c in listed}
