@@ -239,7 +239,7 @@ def worker(
 
 @app.command("demo")
 def demo_command() -> None:
-    """Load a demo IT shop through the API (categories, 44 products with specs, costs in XOF
+    """Load a demo IT shop through the API (categories, 48 products with specs, costs in XOF
     and variants, stock in Dakar and Abidjan, a sale and a promotion code), then print an
     admin token and URLs to try. Running it again adds nothing."""
     _load_demo(_settings())

@@ -1,6 +1,6 @@
 """`itvision demo`: a realistic IT shop on the configured database, to try the API on.
 
-A category tree of an IT store, 44 products (laptops new and refurbished, desktops, screens,
+A category tree of an IT store, 48 products (laptops new and refurbished, desktops, screens,
 printers, network, storage, accessories, components) with their specs and costs in XOF, some
 variants, stock in Dakar and Abidjan, one automatic sale and one promotion code. Everything
 goes through the public HTTP API, in process, with every engine's consumers running, exactly
