@@ -1,6 +1,6 @@
 """Throughput of the event bus, each figure next to a reference measured in the same run.
 
-    /work/venv/bin/python benchmarks/bus.py [--events N] [--repeat R] [--quick]
+    python benchmarks/bus.py [--events N] [--repeat R] [--quick]
 
 Why: the platform adds a unit of work, envelope validation, an inbox, leases and metrics on
 top of the database and Kafka clients. Each figure is shown against the plain client doing

@@ -1,7 +1,7 @@
 """Cart quotes per second through the pricing API, next to a bare FastAPI endpoint measured in
 the same run.
 
-    /work/venv/bin/python benchmarks/pricing.py [--requests N] [--concurrency C] [--repeat R]
+    python benchmarks/pricing.py [--requests N] [--concurrency C] [--repeat R]
                                                 [--profile]
 
 Why: a quote goes through authentication, validation, one unit of work (the cart's SKUs and

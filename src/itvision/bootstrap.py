@@ -6,14 +6,16 @@ This is the one place that knows every engine; read it to see the whole system.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-import typer
-from fastapi import APIRouter
-from sqlalchemy import MetaData
+if TYPE_CHECKING:  # importing this module stays light: `itvision --help` reads ENGINES
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy import MetaData
 
-from itvision.platform.bus.consumer import ConsumerGroup
-from itvision.platform.jobs import PeriodicJob
-from itvision.platform.topics import Topic, TopicRegistry
+    from itvision.platform.bus.consumer import ConsumerGroup
+    from itvision.platform.jobs import PeriodicJob
+    from itvision.platform.topics import Topic, TopicRegistry
 
 # Engine packages, in the seed's order of priority.
 ENGINES = (
@@ -55,6 +57,8 @@ def topics() -> list[Topic]:
 
 
 def registry() -> TopicRegistry:
+    from itvision.platform.topics import TopicRegistry
+
     return TopicRegistry(topics())
 
 

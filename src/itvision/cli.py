@@ -1,30 +1,100 @@
-"""The `itvision` command: serve, worker, migrate, topics, events, replay, dlq, tokens."""
+"""The `itvision` command: serve, worker, migrate, topics, events, replay, dlq, tokens, demo,
+and `itvision <engine> …` for each engine that has a `cli` module.
+
+Building the command imports only typer and rich: each command imports what it needs when it
+runs, and an engine's commands are imported only when `itvision <engine> …` runs (`--help`
+stays fast; tests/cli/test_startup.py checks it).
+"""
 
 from __future__ import annotations
 
-import asyncio
+import ast
 import gc
-import json
-import signal
+import importlib.util
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
-from itvision import bootstrap, migrations
-from itvision.platform.auth import Role, create_api_token
-from itvision.platform.bus import operations
-from itvision.platform.errors import ITVisionError
-from itvision.platform.logs import configure_logging
-from itvision.platform.system import Platform
-from itvision.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from typer import _click
+
+    from itvision.platform.system import Platform
+    from itvision.settings import Settings
+
+ROLES = ("admin", "staff", "customer", "technician", "partner")
+
+
+@cache
+def engine_commands() -> dict[str, str]:
+    """`{engine: one-line help}` for each engine package with a `cli` module, found on disk
+    without importing the engine (its help is read from the module's source)."""
+    from itvision.bootstrap import ENGINES
+
+    found: dict[str, str] = {}
+    for engine in ENGINES:
+        spec = importlib.util.find_spec(f"itvision.engines.{engine}")
+        for folder in (spec and spec.submodule_search_locations) or ():
+            for source in (Path(folder) / "cli.py", Path(folder) / "cli" / "__init__.py"):
+                if source.is_file():
+                    found[engine] = _help_of(source) or f"The {engine} engine's commands."
+                    break
+            if engine in found:
+                break
+    return found
+
+
+def _help_of(source: Path) -> str | None:
+    """The `help=` of the module's `typer.Typer(...)`, else the first line of its docstring."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Typer":
+            for keyword in node.keywords:
+                if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    docstring = ast.get_docstring(tree)
+    return docstring.strip().splitlines()[0] if docstring else None
+
+
+def _load_engine_command(name: str) -> _click.Command:
+    """The engine's `cli.app` as a sub-command group, exactly as `add_typer` would mount it."""
+    module = importlib.import_module(f"itvision.engines.{name}.cli")
+    mount = typer.Typer()
+    mount.add_typer(module.app, name=name)
+    group = typer.main.get_command(mount)
+    assert isinstance(group, TyperGroup)
+    return group.commands[name]
+
+
+class _Commands(TyperGroup):
+    """The `itvision` group: its own commands, then one per engine, imported on first use. Help
+    listings show a stand-in carrying the engine's help, so `--help` imports no engine."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        own = super().list_commands(ctx)
+        return [*own, *(e for e in engine_commands() if e not in own)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in engine_commands():
+            return TyperCommand(cmd_name, help=engine_commands()[cmd_name], callback=None)
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and args[0] in engine_commands():
+            self.commands[args[0]] = _load_engine_command(args[0])
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
-    help="IT Vision engines: the marketplace's business backend.", no_args_is_help=True
+    cls=_Commands,
+    help="IT Vision engines: the marketplace's business backend.",
+    no_args_is_help=True,
 )
 events_app = typer.Typer(help="Read the event log and the consumer groups.", no_args_is_help=True)
 dlq_app = typer.Typer(help="The dead-letter store.", no_args_is_help=True)
@@ -32,8 +102,6 @@ tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(tokens_app, name="tokens")
-for _engine, _commands in bootstrap.commands():
-    app.add_typer(_commands, name=_engine)
 
 
 class _Runner:
@@ -54,6 +122,10 @@ T = TypeVar("T")
 
 
 def _settings() -> Settings:
+    from itvision.platform.errors import ITVisionError
+    from itvision.platform.logs import configure_logging
+    from itvision.settings import load_settings
+
     try:
         settings = load_settings()
     except ITVisionError as exc:
@@ -65,6 +137,12 @@ def _settings() -> Settings:
 
 def _run(work: Callable[[Platform], Awaitable[T]], *, migrate: bool = True) -> T:
     """Run `work` against the platform of the current settings; errors print one line."""
+    import asyncio
+
+    from itvision import bootstrap, migrations
+    from itvision.platform.errors import ITVisionError
+    from itvision.platform.system import Platform
+
     settings = _settings()
 
     async def main() -> T:
@@ -92,14 +170,24 @@ def serve(
     consumers: Annotated[
         bool, typer.Option(help="Also run every engine's consumers and the relay (embedded)")
     ] = True,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="First load the demo shop (see `itvision demo`)")
+    ] = False,
 ) -> None:
     """The HTTP API, every engine's consumers and the relay, in one process (with
     --no-consumers, only the API: workers consume)."""
     import uvicorn
 
     from itvision.app import build_platform, create_app
+    from itvision.platform.errors import ITVisionError
 
     settings = _settings()
+    if demo:
+        _load_demo(
+            settings.model_copy(
+                update={"host": host or settings.host, "port": port or settings.port}
+            )
+        )
     try:
         platform = build_platform(settings)
     except ITVisionError as exc:
@@ -130,6 +218,8 @@ def worker(
 ) -> None:
     """Only the consumers of the given engines (and the relay), until SIGTERM or SIGINT; the
     event in flight finishes and commits first."""
+    import asyncio
+    import signal
 
     async def work(platform: Platform) -> None:
         names = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
@@ -147,6 +237,47 @@ def worker(
     _run(work)
 
 
+@app.command("demo")
+def demo_command() -> None:
+    """Load a demo IT shop through the API (categories, 48 products with specs, costs in XOF
+    and variants, stock in Dakar and Abidjan, a sale and a promotion code), then print an
+    admin token and URLs to try. Running it again adds nothing."""
+    _load_demo(_settings())
+
+
+def _load_demo(settings: Settings) -> None:
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from itvision.demo import load_demo
+    from itvision.platform.errors import ITVisionError
+
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err) as progress:
+        tasks: dict[str, Any] = {}
+
+        def say(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = progress.add_task(what, total=total)
+            progress.update(tasks[what], completed=done, total=total)
+
+        try:
+            report = asyncio.run(load_demo(settings, say))
+        except (ITVisionError, RuntimeError) as exc:
+            err.print(f"[red]error:[/red] {getattr(exc, 'message', exc)}")
+            raise typer.Exit(1) from None
+    err.print(
+        f"demo: {report.categories_created} categories, {report.products_created} products "
+        f"({report.products_skipped} already there), {report.receipts} stock receipts, "
+        f"{report.promotions_created} promotions created"
+    )
+    console.print(f"admin token: [bold]{report.token}[/bold]", soft_wrap=True)
+    console.print("to try:")
+    for url in report.urls:
+        console.print(f"  {url}", soft_wrap=True, markup=False, highlight=False)
+
+
 def _freeze_startup_objects() -> None:
     """Keep what start-up created out of the garbage collector's way: a long-running process
     otherwise re-scans it on every collection (measured: ~20 % of consumer throughput)."""
@@ -161,6 +292,7 @@ def migrate(
     ] = None,
 ) -> None:
     """Bring the database schema up to date (serve and worker also do it at start)."""
+    from itvision import migrations
 
     async def work(platform: Platform) -> None:
         if revision:
@@ -176,11 +308,20 @@ def migrate(
 @app.command()
 def topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print docs/events.md (envelope, payload fields)")
+    ] = False,
     schemas: Annotated[
         Path | None, typer.Option(help="Write one JSON Schema per topic here")
     ] = None,
 ) -> None:
     """Every topic of the registry."""
+    import json
+
+    from rich.table import Table
+
+    from itvision import bootstrap
+
     registry = bootstrap.registry()
     if schemas is not None:
         schemas.mkdir(parents=True, exist_ok=True)
@@ -188,30 +329,31 @@ def topics(
             (schemas / f"{t.name}.json").write_text(json.dumps(t.json_schema(), indent=2) + "\n")
         err.print(f"{len(registry)} schemas written to {schemas}")
         return
-    rows = [
-        {
-            "name": t.name,
-            "owner": t.owner,
-            "key": t.key,
-            "version": t.version,
-            "description": t.description,
-        }
-        for t in registry
-    ]
+    if markdown:
+        from itvision.topic_docs import events_markdown
+
+        typer.echo(events_markdown(registry), nl=False)
+        return
+    columns = ("name", "owner", "key", "version", "description")
+    rows = [(t.name, t.owner, t.key, str(t.version), t.description) for t in registry]
     if as_json:
-        console.print_json(data=rows)
+        data = [dict(zip(columns, row, strict=True)) | {"version": int(row[3])} for row in rows]
+        console.print_json(data=data)
         return
     table = Table(title=f"{len(rows)} topics")
-    for column in ("name", "owner", "key", "version", "description"):
+    for column in columns:
         table.add_column(column)
-    for r in rows:
-        table.add_row(r["name"], r["owner"], r["key"], str(r["version"]), r["description"])
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
 @events_app.command("groups")
 def events_groups() -> None:
     """Each consumer group's position, lag, dead letters and current owner."""
+    from rich.table import Table
+
+    from itvision.platform.bus import operations
 
     async def work(platform: Platform) -> None:
         statuses = await operations.group_statuses(platform)
@@ -239,6 +381,9 @@ def events_tail(
     follow: Annotated[bool, typer.Option(help="Keep printing new events")] = True,
 ) -> None:
     """Print events of the log as JSON lines, then follow new ones."""
+    import asyncio
+
+    from itvision.platform.bus import operations
 
     async def work(platform: Platform) -> None:
         after = max(await operations.last_position(platform) - last, 0)
@@ -266,6 +411,8 @@ def replay(
     if (from_offset is None) == (from_time is None):
         err.print("[red]error:[/red] give exactly one of --from-offset and --from-time")
         raise typer.Exit(2)
+    from itvision.platform.bus import operations
+
     when = from_time.replace(tzinfo=from_time.tzinfo or UTC) if from_time else None
     console.print(
         _run(lambda p: operations.reset_group(p, group, from_offset=from_offset, from_time=when))
@@ -275,6 +422,10 @@ def replay(
 @dlq_app.command("list")
 def dlq_list(group: Annotated[str | None, typer.Option(help="Only this group")] = None) -> None:
     """Dead letters, oldest first."""
+    from rich.table import Table
+
+    from itvision.platform.bus import operations
+
     letters = _run(lambda p: operations.list_dead_letters(p, group, 1000))
     table = Table(title=f"{len(letters)} dead letters")
     for column in ("id", "group", "topic", "reason", "attempts", "failed at", "error"):
@@ -295,6 +446,8 @@ def dlq_list(group: Annotated[str | None, typer.Option(help="Only this group")] 
 @dlq_app.command("show")
 def dlq_show(letter_id: int) -> None:
     """One dead letter with its message and full error."""
+    from itvision.platform.bus import operations
+
     d = _run(lambda p: operations.get_dead_letter(p, letter_id))
     fields: dict[str, Any] = {
         c: getattr(d, c)
@@ -321,6 +474,8 @@ def dlq_show(letter_id: int) -> None:
 @dlq_app.command("replay")
 def dlq_replay(letter_id: int) -> None:
     """Apply a dead letter again with its group's handler; it leaves the store on success."""
+    from itvision.platform.bus import operations
+
     _run(lambda p: operations.replay_dead_letter(p, letter_id))
     console.print(f"dead letter {letter_id} replayed")
 
@@ -328,16 +483,31 @@ def dlq_replay(letter_id: int) -> None:
 @dlq_app.command("drop")
 def dlq_drop(letter_id: int) -> None:
     """Delete a dead letter for good."""
+    from itvision.platform.bus import operations
+
     _run(lambda p: operations.drop_dead_letter(p, letter_id))
     console.print(f"dead letter {letter_id} dropped")
 
 
+def _role(value: str) -> str:
+    if value not in ROLES:
+        raise typer.BadParameter(f"expected one of {', '.join(ROLES)}")
+    return value
+
+
 @tokens_app.command("create")
 def tokens_create(
-    role: Annotated[Role, typer.Option(help="What the bearer may do")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help=f"What the bearer may do: {', '.join(ROLES)}", callback=_role, show_default=False
+        ),
+    ],
     subject: Annotated[str, typer.Option(help="Who the bearer is (customer id, staff login…)")],
     name: Annotated[str, typer.Option(help="A note to recognise the token by")] = "",
 ) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
-    token = _run(lambda p: create_api_token(p.db, role, subject, name))
+    from itvision.platform.auth import Role, create_api_token
+
+    token = _run(lambda p: create_api_token(p.db, Role(role), subject, name))
     typer.echo(token)

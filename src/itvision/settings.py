@@ -1,8 +1,8 @@
 """Every setting, read from `ITVISION_*` environment variables (or a `.env` file).
 
 The defaults run the whole system in one process on one laptop: SQLite in the data dir, the
-SQL event log as the bus, no Redis. A wrong value stops the start with one line naming the
-variable and what it expects.
+SQL event log as the bus, nothing else to install. A wrong value stops the start with one line
+naming the variable and what it expects.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     bus_url: str = Field(
         default="sql://", description="sql:// (the SQL event log) or kafka://host:port[,host:port]"
     )
-    redis_url: str | None = Field(default=None, description="redis://host:port/db (optional)")
     admin_token: SecretStr | None = Field(
         default=None, description="Bearer token accepted as the bootstrap admin"
     )
@@ -86,13 +85,6 @@ class Settings(BaseSettings):
         if value == "sql://" or (value.startswith("kafka://") and len(value) > len("kafka://")):
             return value
         raise ValueError("expected sql:// or kafka://HOST:PORT[,HOST:PORT]")
-
-    @field_validator("redis_url")
-    @classmethod
-    def _redis_url(cls, value: str | None) -> str | None:
-        if value is None or value.startswith(("redis://", "rediss://", "unix://")):
-            return value
-        raise ValueError("expected redis://HOST:PORT/DB")
 
     @cached_property
     def database(self) -> str:
