@@ -41,8 +41,9 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from itvision.engines.catalog.schemas import ProductCreate  # noqa: E402
-from tests.support.servers import PostgresServer, free_port  # noqa: E402
+from tests.support.servers import PostgresServer, free_port
+
+from itvision.engines.catalog.schemas import ProductCreate
 
 TOKEN = "writes-benchmark-admin-token-0123456789abcdef"
 TARGET_RATIO = 0.40
