@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.util.concurrency import await_
+
+from itvision.platform.sqlite_driver import AsyncSqlite
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,7 +66,9 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Sessions always end their transaction (commit, rollback or close), so the pool's own
     # rollback on return is one more thread hop per transaction for nothing.
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+    engine = create_async_engine(
+        url, module=AsyncSqlite(), connect_args={"timeout": 30}, pool_reset_on_return=None
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +86,8 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         # A write transaction takes SQLite's write lock up front: a deferred one that reads
         # then writes fails with SQLITE_BUSY at once instead of waiting its turn.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: it sends BEGIN with the transaction's first statement.
+        await_(conn.connection.driver_connection.begin(f"BEGIN {mode}"))
 
     return engine
 

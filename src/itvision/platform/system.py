@@ -21,6 +21,7 @@ from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.errors import ConfigurationError
 from itvision.platform.jobs import PeriodicJob, run_periodically
+from itvision.platform.outbox import outbox_for
 from itvision.platform.stopping import sleep_or_stop
 from itvision.platform.topics import TopicRegistry
 from itvision.platform.uow import UnitOfWorkFactory
@@ -53,7 +54,7 @@ class Platform:
         self.uows = UnitOfWorkFactory(
             self.db.writes,
             registry,
-            is_postgres=not self.db.is_sqlite,
+            outbox=outbox_for(self.db.engine.dialect),
             on_commit=self.notifier.wake,
             settings=self.engine_settings,
         )

@@ -19,20 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itvision.platform import metrics
-from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.events import Event, Payload, new_event_id, utcnow
+from itvision.platform.outbox import Outbox
 from itvision.platform.topics import TopicRegistry
-
-# Any constant: the key of the PostgreSQL advisory lock that orders writers of the event log.
-EVENT_LOG_LOCK = 0x17_0E_57
-NOTIFY_CHANNEL = "itvision_events"
-EVENT_LOG = LoggedEvent.__table__
 
 
 @dataclass(slots=True)
@@ -78,7 +72,7 @@ class UnitOfWork:
         registry: TopicRegistry,
         source: str,
         *,
-        is_postgres: bool,
+        outbox: Outbox,
         on_commit: Callable[[], None],
         settings: EngineSettingsBook,
         cause: Event[Any] | None = None,
@@ -87,7 +81,7 @@ class UnitOfWork:
         self.source = source
         self.cause = cause
         self._registry = registry
-        self._is_postgres = is_postgres
+        self._outbox = outbox
         self._on_commit = on_commit
         self._settings = settings
         self._pending: list[PendingEvent] = []
@@ -120,23 +114,8 @@ class UnitOfWork:
     def emitted(self) -> list[PendingEvent]:
         return list(self._pending)
 
-    async def flush_events(self) -> None:
-        """Write the pending events into the log, inside the current transaction."""
-        if not self._pending:
-            return
-        if self._is_postgres:
-            # Positions must become visible in commit order (see LoggedEvent): hold the lock
-            # from taking positions until commit. Taken last, so it is held briefly.
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
-            )
-        await self.session.execute(EVENT_LOG.insert(), [e.log_row() for e in self._pending])
-        if self._is_postgres:
-            await self.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
-
     async def commit(self) -> None:
-        await self.flush_events()
-        await self.session.commit()
+        await self._outbox.commit(self.session, [e.log_row() for e in self._pending])
         published, self._pending = self._pending, []
         if published:
             for topic, count in Counter(e.type for e in published).items():
@@ -157,13 +136,13 @@ class UnitOfWorkFactory:
         sessions: async_sessionmaker[AsyncSession],
         registry: TopicRegistry,
         *,
-        is_postgres: bool,
+        outbox: Outbox,
         on_commit: Callable[[], None],
         settings: EngineSettingsBook,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
-        self.is_postgres = is_postgres
+        self.outbox = outbox
         self.on_commit = on_commit
         self.settings = settings
 
@@ -175,7 +154,7 @@ class UnitOfWorkFactory:
             self.sessions(),
             self.registry,
             source,
-            is_postgres=self.is_postgres,
+            outbox=self.outbox,
             on_commit=self.on_commit,
             settings=self.settings,
             cause=cause,

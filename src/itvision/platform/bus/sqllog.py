@@ -25,8 +25,8 @@ from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
+from itvision.platform.outbox import NOTIFY_CHANNEL
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
-from itvision.platform.uow import NOTIFY_CHANNEL
 
 log = structlog.get_logger("itvision.sqllog")
 

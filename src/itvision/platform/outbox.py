@@ -1,0 +1,73 @@
+"""Writing a unit of work's events into the event log (which is the outbox) and committing,
+the cheapest way each database allows.
+
+- PostgreSQL: positions must become visible in commit order (see `LoggedEvent`), so the
+  events' positions are taken under a transaction-scoped advisory lock, taken last and held
+  until COMMIT; NOTIFY wakes the readers of other processes.
+- SQLite: one writer at a time already (see `sqlite_driver`), so positions are in commit order
+  by construction. The events' INSERT and the COMMIT go to the connection's thread as one
+  call: a unit of work that only emits events costs one thread hop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Dialect, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itvision.platform.bus.tables import LoggedEvent
+from itvision.platform.db import UtcDateTime
+from itvision.platform.sqlite_driver import AsyncSqliteConnection
+
+# Any constant: the key of the PostgreSQL advisory lock that orders writers of the event log.
+EVENT_LOG_LOCK = 0x17_0E_57
+NOTIFY_CHANNEL = "itvision_events"
+EVENT_LOG = LoggedEvent.metadata.tables[LoggedEvent.__tablename__]
+COLUMNS = ("event_id", "topic", "key", "correlation_id", "envelope", "created_at")
+
+
+class Outbox(Protocol):
+    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+        """Write `rows` (event log rows) in the session's transaction, and commit it."""
+
+
+class PostgresOutbox:
+    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
+            )
+            await session.execute(EVENT_LOG.insert(), list(rows))
+            await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+        await session.commit()
+
+
+class SqliteOutbox:
+    INSERT = (
+        f"INSERT INTO {EVENT_LOG.name} ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in COLUMNS)})"
+    )
+
+    def __init__(self, dialect: Dialect) -> None:
+        # Stored exactly as SQLAlchemy stores the column, so that both read it back alike.
+        self._created_at = UtcDateTime().bind_processor(dialect) or (lambda value: value)
+
+    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await session.flush()
+            connection = await session.connection()
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert isinstance(driver, AsyncSqliteConnection)
+            values = [
+                (*(row[c] for c in COLUMNS[:-1]), self._created_at(row["created_at"]))
+                for row in rows
+            ]
+            await driver.commit_with(self.INSERT, values)
+        # Ends the session's transaction; the driver has nothing left to send when it is done.
+        await session.commit()
+
+
+def outbox_for(dialect: Dialect) -> Outbox:
+    return SqliteOutbox(dialect) if dialect.name == "sqlite" else PostgresOutbox()
