@@ -188,8 +188,6 @@ async def test_replay_from_a_time_applies_again_only_what_came_after(make_platfo
 
     done = await operations.reset_group(platform, demo.name, from_time=since)
     assert "rebuilt" not in done
-    [status] = await operations.group_statuses(platform)
-    assert status.lag == 5
     await platform.start()
     await wait_applied(platform, demo.name, 15)
     await caught_up(platform)

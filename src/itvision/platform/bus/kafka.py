@@ -372,7 +372,12 @@ async def seek_group(
         targets: dict[Any, int]
         if isinstance(to, datetime):
             found = await consumer.offsets_for_times({tp: int(to.timestamp() * 1000) for tp in tps})
-            targets = {tp: found[tp].offset if found.get(tp) else ends[tp] for tp in tps}
+            # No event at or after the time: Kafka answers None, Tansu offset 0 with timestamp
+            # -1; either way the partition is read again from its end, not from its start.
+            targets = {
+                tp: hit.offset if (hit := found.get(tp)) is not None and hit.timestamp >= 0 else end
+                for tp, end in ends.items()
+            }
         else:
             targets = {tp: min(max(to, begins[tp]), ends[tp]) for tp in tps}
         await consumer.commit(targets)
