@@ -9,11 +9,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
+import structlog.testing
 
 import itvision
 from itvision.platform.bus.base import Bus, bus_for
 from itvision.platform.db import Database
-from tests.conftest import settings_for_tests
+from tests.conftest import eventually, settings_for_tests
 
 SRC = Path(itvision.__file__).parent
 ABOVE_THE_BUS = [
@@ -62,3 +63,26 @@ def test_nothing_above_the_bus_knows_which_one_runs(module):
 async def test_the_sql_log_has_nothing_to_relay(make_platform):
     platform = await make_platform()
     await asyncio.wait_for(platform.bus.relay()(asyncio.Event()), 1.0)
+
+
+async def test_a_crashed_background_task_is_logged_with_its_traceback_and_restarted(
+    make_platform,
+):
+    platform = await make_platform()
+    calls = 0
+
+    async def crashes_once(stop: asyncio.Event) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("boom")
+
+    async def restarted() -> bool:
+        return calls == 2
+
+    with structlog.testing.capture_logs() as logs:
+        platform._spawn(crashes_once, "crashes-once")
+        await eventually(restarted, what="the task restarted")
+    [crash] = [e for e in logs if e["event"] == "background task crashed; restarting"]
+    assert crash["task"] == "crashes-once"
+    assert crash["exc_info"] is True
