@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from itvision.platform.jobs import PeriodicJob
 from itvision.platform.system import Platform
+from tests.conftest import eventually
 from tests.demo_engine import registry
 
 
@@ -18,21 +17,27 @@ async def test_a_job_runs_periodically_in_one_process_at_a_time(make_platform, b
 
         return PeriodicJob("demo-tick", 0.1, tick)
 
+    async def ran(process: str, times: int) -> None:
+        async def counted() -> bool:
+            return runs.count(process) >= times
+
+        await eventually(counted, timeout=30, what=f"{process} to run the job {times} times")
+
     first = await make_platform()
     first.jobs.append(job("first"))
     second = Platform(backend_settings, registry(), jobs=[job("second")])
     try:
         await first.start()
-        await asyncio.sleep(0.05)
+        await ran("first", 1)  # the first process holds the job's lease
         await second.start()
-        await asyncio.sleep(0.6)
-        assert runs.count("first") >= 3
+        # The first keeps running it, again and again, while the second only tries.
+        await ran("first", runs.count("first") + 3)
         assert "second" not in runs
         await first.stop()
         runs.clear()
         # The survivor takes over once the stopped process has released the job.
-        await asyncio.sleep(0.6)
-        assert runs and set(runs) == {"second"}
+        await ran("second", 3)
+        assert set(runs) == {"second"}
     finally:
         await second.close()
 

@@ -3,8 +3,6 @@ not ready, and everything is delivered once the broker is back."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
@@ -12,6 +10,7 @@ from itvision.app import create_app
 from tests.conftest import eventually, settings_for_tests
 from tests.demo_engine import DemoGroup, applied
 from tests.platform.test_delivery import publish
+from tests.support.buses import caught_up
 from tests.support.servers import KafkaBroker
 
 pytestmark = pytest.mark.kafka
@@ -59,7 +58,7 @@ async def test_writes_succeed_while_the_broker_is_down_and_arrive_when_it_is_bac
         return len(await applied(platform, demo.name)) >= 10
 
     await eventually(ten, timeout=40, what="every event delivered after the outage")
-    await asyncio.sleep(1)
+    await caught_up(platform)
     assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == list(range(10))
 
 

@@ -7,16 +7,16 @@ groups. The same code runs on SQLite + SQL log and on PostgreSQL + Kafka: only s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 
 import structlog
 from pydantic_settings import BaseSettings
 
+from itvision.platform.bus.base import Bus, Loop, bus_for
 from itvision.platform.bus.consumer import ConsumerGroup
-from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor
 from itvision.platform.bus.retention import prune_inbox
-from itvision.platform.bus.sqllog import PostgresListener, SqlLogConsumer
 from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.errors import ConfigurationError
@@ -50,7 +50,8 @@ class Platform:
             for topic in group.topics:
                 registry.get(topic)
         self.db = Database(settings.database)
-        self.notifier = LogNotifier()
+        self.bus: Bus = bus_for(self.db, settings)
+        self.notifier = self.bus.notifier
         self.uows = UnitOfWorkFactory(
             self.db.writes,
             registry,
@@ -60,12 +61,6 @@ class Platform:
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._listener: PostgresListener | None = None
-        self._kafka_topics = None
-        if settings.uses_kafka:
-            from itvision.platform.bus.kafka import KafkaTopics
-
-            self._kafka_topics = KafkaTopics(settings)
 
     def settings_of(self, model: type[S]) -> S:
         """An engine's settings (`engines/<x>/settings.py`), read once for this platform."""
@@ -90,59 +85,39 @@ class Platform:
             raise ConfigurationError(f"no consumer group {name!r} (known: {known})") from None
 
     async def start(self, *, groups: Iterable[str] | None = None, relay: bool = True) -> None:
-        """Start consumers of `groups` (all when None, with the periodic jobs too) and, on
-        Kafka, the relay."""
+        """Start consumers of `groups` (all when None, with the periodic jobs too) and the
+        relay (which has nothing to do on the SQL log)."""
         self._stop.clear()
         selected = (
             [self.group(n) for n in groups] if groups is not None else list(self.groups.values())
         )
-        if not self.db.is_sqlite:
-            self._listener = PostgresListener(self.db.url, self.notifier)
-            await self._listener.start()
+        await self.bus.open()
         for group in selected:
-            self._spawn(self._consumer(group).run, group.name)
+            self._spawn(self.bus.consumer(self.processor(group)), group.name)
         for job in self.jobs if groups is None else ():
-            self._spawn(lambda stop, job=job: run_periodically(self, job, stop), f"job:{job.name}")
-        if relay and self._kafka_topics is not None:
-            from itvision.platform.bus.kafka import KafkaRelay
+            self._spawn(functools.partial(run_periodically, self, job), f"job:{job.name}")
+        if relay:
+            self._spawn(self.bus.relay(), "relay")
+        log.info("platform started", groups=[g.name for g in selected], bus=self.bus.name)
 
-            relay_task = KafkaRelay(self.db, self.settings, self.notifier, self._kafka_topics)
-            self._spawn(relay_task.run, "relay")
-        log.info("platform started", groups=[g.name for g in selected], bus=self.bus_name)
-
-    def _consumer(self, group: ConsumerGroup) -> SqlLogConsumer:
-        processor = self.processor(group)
-        if self._kafka_topics is not None:
-            from itvision.platform.bus.kafka import KafkaGroupConsumer
-
-            return KafkaGroupConsumer(processor, self.settings, self._kafka_topics)  # type: ignore[return-value]
-        return SqlLogConsumer(
-            self.db,
-            processor,
-            self.notifier,
-            batch_size=self.settings.consumer_batch_size,
-            poll_seconds=self.settings.consumer_poll_seconds,
-            lease_seconds=self.settings.lease_seconds,
-        )
-
-    def _spawn(self, run: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+    def _spawn(self, run: Loop, name: str) -> None:
         self._tasks.append(asyncio.create_task(self._supervise(run, name), name=name))
 
-    async def _supervise(self, run: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+    async def _supervise(self, run: Loop, name: str) -> None:
         """Restart a consumer or the relay that crashed (say, the database went away)."""
         backoff = 0.5
         while not self._stop.is_set():
             try:
                 await run(self._stop)
                 return
-            except Exception as exc:
-                log.error("background task crashed; restarting", task=name, error=repr(exc))
+            except Exception:
+                log.exception("background task crashed; restarting", task=name, retry_in=backoff)
                 await sleep_or_stop(self._stop, backoff)
                 backoff = min(backoff * 2, 10.0)
 
     @property
     def bus_name(self) -> str:
-        return "kafka" if self._kafka_topics is not None else "sql-log"
+        return self.bus.name
 
     async def stop(self) -> None:
         """Let every in-flight batch finish and commit, then stop."""
@@ -154,9 +129,7 @@ class Platform:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        if self._listener is not None:
-            await self._listener.stop()
-            self._listener = None
+        await self.bus.close()
 
     async def close(self) -> None:
         await self.stop()
@@ -170,14 +143,9 @@ class Platform:
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unreachable: {exc!r}"
-        if self._kafka_topics is None:
-            checks["bus"] = checks["database"]
-        else:
-            from itvision.platform.bus.kafka import ping
-
-            try:
-                await ping(self.settings)
-                checks["bus"] = "ok"
-            except Exception as exc:
-                checks["bus"] = f"unreachable: {exc!r}"
+        try:
+            await self.bus.ping()
+            checks["bus"] = "ok"
+        except Exception as exc:
+            checks["bus"] = f"unreachable: {exc!r}"
         return checks

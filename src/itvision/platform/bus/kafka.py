@@ -1,4 +1,5 @@
-"""The Kafka backend: a relay from the outbox to Kafka, and Kafka consumer groups.
+"""The Kafka bus: a relay from the outbox to Kafka, and Kafka consumer groups. Imported only
+when Kafka is configured (see `base.bus_for`): aiokafka is an optional extra.
 
 - The relay reads the event log in order (holding the `__relay__` lease, so one process relays
   at a time), produces each event with its key as the Kafka message key (acks=all), waits for
@@ -16,6 +17,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -23,9 +25,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from itvision.platform import metrics
+from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
+from itvision.platform.bus.consumer import ConsumerGroup
+from itvision.platform.bus.eventlog import LogReader
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
-from itvision.platform.bus.sqllog import LogReader
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
@@ -34,6 +38,43 @@ from itvision.settings import Settings
 log = structlog.get_logger("itvision.kafka")
 
 RELAY_NAME = "__relay__"
+
+
+class KafkaBus(Bus):
+    name = "kafka"
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        super().__init__(db, settings)
+        self.topics = KafkaTopics(settings)
+
+    def consumer(self, processor: GroupProcessor) -> Loop:
+        return KafkaGroupConsumer(processor, self.settings, self.topics).run
+
+    def relay(self) -> Loop:
+        return KafkaRelay(self.db, self.settings, self.notifier, self.topics).run
+
+    async def seek(self, group: ConsumerGroup, to: int | datetime, then: Rewound) -> bool:
+        offsets = await seek_group(self.settings, self.topics, group.name, group.topics, to)
+        from_start = all(o == 0 for o in offsets.values())
+        async with self.db.writes() as session, session.begin():
+            await then(session, from_start)
+        return from_start
+
+    async def positions(self, groups: Iterable[ConsumerGroup]) -> dict[str, GroupPosition]:
+        """Kafka's committed offsets and lag, plus the events of the group's topics that the
+        relay has not yet moved to Kafka: they are published, and not consumed."""
+        relayed = await LogReader(self.db, RELAY_NAME, None, 1).position()
+        result = {}
+        for group in groups:
+            committed, lag = await group_offsets(
+                self.settings, self.topics, group.name, group.topics
+            )
+            unrelayed = await LogReader(self.db, RELAY_NAME, group.topics, 1).lag(relayed)
+            result[group.name] = GroupPosition(group.name, committed, lag + unrelayed)
+        return result
+
+    async def ping(self) -> None:
+        await ping(self.settings)
 
 
 class KafkaTopics:
@@ -274,9 +315,10 @@ async def _partitions(
     return result
 
 
-async def group_offsets(settings: Settings, group: str, names: Sequence[str]) -> tuple[int, int]:
+async def group_offsets(
+    settings: Settings, topics: KafkaTopics, group: str, names: Sequence[str]
+) -> tuple[int, int]:
     """(events committed, lag) of a Kafka consumer group over its topics."""
-    topics = KafkaTopics(settings)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=topics.wire(group),
@@ -296,16 +338,15 @@ async def group_offsets(settings: Settings, group: str, names: Sequence[str]) ->
 
 async def seek_group(
     settings: Settings,
+    topics: KafkaTopics,
     group: str,
     names: Sequence[str],
-    from_offset: int | None,
-    from_time: datetime | None,
+    to: int | datetime,
 ) -> dict[tuple[str, int], int]:
-    """Commit new offsets for an idle group: `from_offset` in every partition (within what the
-    partition holds), or the first offset at or after `from_time`. It joins the group to do so
-    (brokers refuse commits from outside an active group) and refuses while workers hold part
-    of it."""
-    topics = KafkaTopics(settings)
+    """Commit new offsets for an idle group: the offset `to` in every partition (within what
+    the partition holds), or the first offset at or after the time `to`. It joins the group to
+    do so (brokers refuse commits from outside an active group) and refuses while workers hold
+    part of it."""
     await topics.ensure(names)
     timeout = settings.kafka_session_timeout_ms
     consumer = AIOKafkaConsumer(
@@ -328,13 +369,17 @@ async def seek_group(
             await consumer.getmany(timeout_ms=100)
         begins = await consumer.beginning_offsets(list(tps))
         ends = await consumer.end_offsets(list(tps))
-        if from_time is not None:
-            found = await consumer.offsets_for_times(
-                {tp: int(from_time.timestamp() * 1000) for tp in tps}
-            )
-            targets = {tp: found[tp].offset if found.get(tp) else ends[tp] for tp in tps}
+        targets: dict[Any, int]
+        if isinstance(to, datetime):
+            found = await consumer.offsets_for_times({tp: int(to.timestamp() * 1000) for tp in tps})
+            # No event at or after the time: Kafka answers None, Tansu offset 0 with timestamp
+            # -1; either way the partition is read again from its end, not from its start.
+            targets = {
+                tp: hit.offset if (hit := found.get(tp)) is not None and hit.timestamp >= 0 else end
+                for tp, end in ends.items()
+            }
         else:
-            targets = {tp: min(max(from_offset or 0, begins[tp]), ends[tp]) for tp in tps}
+            targets = {tp: min(max(to, begins[tp]), ends[tp]) for tp in tps}
         await consumer.commit(targets)
         return {(topics.local(tp.topic), tp.partition): off for tp, off in targets.items()}
     finally:

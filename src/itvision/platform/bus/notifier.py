@@ -1,11 +1,14 @@
-"""Wakes the consumers of this process when events are committed, so they never poll in a
-tight loop. Other processes are woken by PostgreSQL NOTIFY (see sqllog) or, on SQLite, by a
-slow fallback poll."""
+"""Wakes the readers of the log in this process (consumers on the SQL log, the Kafka relay)
+when events are committed, so they never poll in a tight loop. Other processes are woken by
+PostgreSQL NOTIFY (`PostgresListener`) or, on SQLite, by a slow fallback poll."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
+
+from itvision.platform.uow import NOTIFY_CHANNEL
 
 
 class LogNotifier:
@@ -29,3 +32,25 @@ class LogNotifier:
             self._event = asyncio.Event()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), timeout)
+
+
+class PostgresListener:
+    """Relays PostgreSQL NOTIFY from other processes' commits to this process's notifier."""
+
+    def __init__(self, url: str, notifier: LogNotifier) -> None:
+        self.url = url.replace("postgresql+asyncpg://", "postgresql://")
+        self.notifier = notifier
+        self._conn: Any = None
+
+    async def start(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url)
+        await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self.notifier.wake())
+        self._conn = conn
+
+    async def stop(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
+            self._conn = None

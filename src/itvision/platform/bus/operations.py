@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from itvision.platform.bus import eventlog
 from itvision.platform.bus.processor import Message
-from itvision.platform.bus.sqllog import LogReader, ensure_position_row
-from itvision.platform.bus.tables import ConsumerPosition, DeadLetter, InboxEntry, LoggedEvent
+from itvision.platform.bus.tables import DeadLetter, InboxEntry
 from itvision.platform.errors import InvalidInput, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -28,35 +29,22 @@ class GroupStatus:
 
 async def group_statuses(platform: Platform) -> list[GroupStatus]:
     async with platform.db.reads() as session:
-        dead = dict(
-            (
-                await session.execute(
-                    select(DeadLetter.group, func.count()).group_by(DeadLetter.group)
-                )
-            ).all()
+        rows = await session.execute(
+            select(DeadLetter.group, func.count()).group_by(DeadLetter.group)
         )
-        rows = {r.group: r for r in await session.scalars(select(ConsumerPosition))}
-    if platform.settings.uses_kafka:
-        from itvision.platform.bus.kafka import group_offsets
-
-        kafka = {
-            g: await group_offsets(platform.settings, g, platform.group(g).topics)
-            for g in platform.groups
-        }
-    statuses = []
-    for name, group in sorted(platform.groups.items()):
-        row = rows.get(name)
-        if platform.settings.uses_kafka:
-            position, lag = kafka[name]
-            owner = None
-        else:
-            position = row.position if row else 0
-            lag = await LogReader(platform.db, name, group.topics, 1).lag(position)
-            owner = (
-                row.lease_owner if row and row.lease_until and row.lease_until > utcnow() else None
-            )
-        statuses.append(GroupStatus(name, group.topics, position, lag, dead.get(name, 0), owner))
-    return statuses
+        dead = {group: count for group, count in rows}
+    positions = await platform.bus.positions(platform.groups.values())
+    return [
+        GroupStatus(
+            name,
+            group.topics,
+            positions[name].position,
+            positions[name].lag,
+            dead.get(name, 0),
+            positions[name].owner,
+        )
+        for name, group in sorted(platform.groups.items())
+    ]
 
 
 async def list_dead_letters(
@@ -95,7 +83,7 @@ async def replay_dead_letter(platform: Platform, letter_id: int) -> None:
 async def drop_dead_letter(platform: Platform, letter_id: int) -> None:
     async with platform.db.writes() as session, session.begin():
         result = await session.execute(delete(DeadLetter).where(DeadLetter.id == letter_id))
-    if result.rowcount == 0:
+    if eventlog.rows_affected(result) == 0:
         raise NotFound(f"no dead letter {letter_id}", field="id")
 
 
@@ -110,58 +98,29 @@ async def reset_group(
     partition) or from a time. The inbox forgets the events at and after that point so they
     are applied again; from the very start, the group's `rebuild` empties its projections first.
     Returns a one-line account of what was done."""
-    if (from_offset is None) == (from_time is None):
+    if from_time is not None and from_offset is None:
+        to: int | datetime = from_time
+        where = f"time {from_time.isoformat()}"
+    elif from_offset is not None and from_time is None:
+        if from_offset < 0:
+            raise InvalidInput("from_offset must be 0 or more", field="from_offset")
+        to = from_offset
+        where = f"offset {from_offset}"
+    else:
         raise InvalidInput("give exactly one of from_offset and from_time", field="from_offset")
-    if from_offset is not None and from_offset < 0:
-        raise InvalidInput("from_offset must be 0 or more", field="from_offset")
     group = platform.group(group_name)
-    kafka_offsets: dict[tuple[str, int], int] | None = None
-    if platform.settings.uses_kafka:
-        from itvision.platform.bus.kafka import seek_group
 
-        kafka_offsets = await seek_group(
-            platform.settings, group.name, group.topics, from_offset, from_time
-        )
-    async with platform.db.writes() as session, session.begin():
+    async def forget(session: AsyncSession, from_start: bool) -> None:
         forget = delete(InboxEntry).where(InboxEntry.group == group.name)
-        if from_time is not None:
-            forget = forget.where(InboxEntry.event_time >= from_time)
-        elif kafka_offsets is None:
-            forget = forget.where(InboxEntry.offset >= from_offset)
-        if kafka_offsets is None:
-            start = from_offset
-            if from_time is not None:
-                start = await session.scalar(
-                    select(func.min(LoggedEvent.position)).where(
-                        LoggedEvent.created_at >= from_time
-                    )
-                )
-                start = (
-                    start
-                    if start is not None
-                    else (await session.scalar(select(func.max(LoggedEvent.position))) or 0) + 1
-                )
-            await ensure_position_row(session, group.name)
-            # Taking the lease away makes a running consumer drop its batch and re-read.
-            await session.execute(
-                update(ConsumerPosition)
-                .where(ConsumerPosition.group == group.name)
-                .values(
-                    position=max(start - 1, 0),
-                    lease_owner=None,
-                    lease_until=None,
-                    updated_at=utcnow(),
-                )
-            )
-            from_start = start <= 1
+        if isinstance(to, datetime):
+            forget = forget.where(InboxEntry.event_time >= to)
         else:
-            if from_offset is not None:
-                forget = forget.where(InboxEntry.offset >= from_offset)
-            from_start = all(o == 0 for o in kafka_offsets.values())
+            forget = forget.where(InboxEntry.offset >= to)
         await session.execute(forget)
         if from_start and group.rebuild is not None:
             await group.rebuild(session)
-    where = f"offset {from_offset}" if from_offset is not None else f"time {from_time.isoformat()}"
+
+    from_start = await platform.bus.seek(group, to, forget)
     rebuilt = " (projections rebuilt from scratch)" if from_start and group.rebuild else ""
     return f"{group.name} will re-read from {where}{rebuilt}"
 
@@ -171,10 +130,9 @@ async def read_log(
 ) -> list[Message]:
     if topic is not None:
         platform.registry.get(topic)
-    reader = LogReader(platform.db, "", [topic] if topic else None, 1)
+    reader = eventlog.LogReader(platform.db, "", [topic] if topic else None, 1)
     return await reader.fetch(after, limit)
 
 
 async def last_position(platform: Platform) -> int:
-    async with platform.db.reads() as session:
-        return int(await session.scalar(select(func.max(LoggedEvent.position))) or 0)
+    return await eventlog.last_position(platform.db)

@@ -199,7 +199,7 @@ class GroupProcessor:
                     group=self.group.name,
                     topic=message.topic,
                     attempt=attempt,
-                    error=repr(exc),
+                    exc_info=exc,
                 )
         async with self.uows(self.group.name) as uow:
             event = item[1]

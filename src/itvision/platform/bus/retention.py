@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import structlog
 from sqlalchemy import delete
 
+from itvision.platform.bus.eventlog import rows_affected
 from itvision.platform.bus.tables import InboxEntry
 from itvision.platform.events import utcnow
 
@@ -25,6 +26,7 @@ async def prune_inbox(platform: Platform) -> int:
     cutoff = utcnow() - timedelta(days=platform.settings.inbox_retention_days)
     async with platform.db.writes() as session, session.begin():
         result = await session.execute(delete(InboxEntry).where(InboxEntry.event_time < cutoff))
-    if result.rowcount:
-        log.info("inbox pruned", rows=result.rowcount, older_than=cutoff.isoformat())
-    return result.rowcount
+    pruned = rows_affected(result)
+    if pruned:
+        log.info("inbox pruned", rows=pruned, older_than=cutoff.isoformat())
+    return pruned

@@ -1,29 +1,26 @@
-"""The embedded SQL event log: the outbox table is the log, read by position.
-
-A reader (a consumer group, or the Kafka relay) holds a lease on its row of
-`consumer_positions`, so only one process at a time reads for it; every advance of the position
-checks the lease in the same transaction, so a process that lost it cannot move the group.
-"""
+"""The embedded SQL event log: the outbox table is the log, read by position. Each consumer
+group holds a lease on its row of `consumer_positions` (see `eventlog`), so one process at a time
+reads for it, and its position advances in the transaction that holds the effects."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
-import uuid
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime
 
 import structlog
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, update
 
 from itvision.platform import metrics
+from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
+from itvision.platform.bus.consumer import ConsumerGroup
+from itvision.platform.bus.eventlog import LogReader as LogReader  # still imported from here
+from itvision.platform.bus.eventlog import ensure_position_row
 from itvision.platform.bus.notifier import LogNotifier
-from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
+from itvision.platform.bus.processor import GroupProcessor, LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
-from itvision.platform.db import Database, upsert_insert
+from itvision.platform.db import Database
 from itvision.platform.events import utcnow
 from itvision.platform.outbox import NOTIFY_CHANNEL
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
@@ -31,94 +28,79 @@ from itvision.platform.stopping import sleep_or_stop, wait_or_stop
 log = structlog.get_logger("itvision.sqllog")
 
 
-def process_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+class SqlLogBus(Bus):
+    name = "sql-log"
 
+    def consumer(self, processor: GroupProcessor) -> Loop:
+        return SqlLogConsumer(
+            self.db,
+            processor,
+            self.notifier,
+            batch_size=self.settings.consumer_batch_size,
+            poll_seconds=self.settings.consumer_poll_seconds,
+            lease_seconds=self.settings.lease_seconds,
+        ).run
 
-async def ensure_position_row(session: AsyncSession, group: str) -> None:
-    await session.execute(
-        upsert_insert(session)(ConsumerPosition)
-        .values(group=group, position=0, updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["group"])
-    )
+    def relay(self) -> Loop:
+        return _nothing_to_relay
 
-
-class LogReader:
-    def __init__(self, db: Database, name: str, topics: Sequence[str] | None, lease_seconds: float):
-        self.db = db
-        self.name = name
-        self.topics = list(topics) if topics is not None else None
-        self.lease = timedelta(seconds=lease_seconds)
-        self.owner = process_identity()
-
-    async def acquire(self) -> bool:
+    async def seek(self, group: ConsumerGroup, to: int | datetime, then: Rewound) -> bool:
         async with self.db.writes() as session, session.begin():
-            await ensure_position_row(session, self.name)
-            now = utcnow()
-            result = await session.execute(
-                update(ConsumerPosition)
-                .where(
-                    ConsumerPosition.group == self.name,
-                    or_(
-                        ConsumerPosition.lease_owner.is_(None),
-                        ConsumerPosition.lease_owner == self.owner,
-                        ConsumerPosition.lease_until < now,
-                    ),
+            if isinstance(to, datetime):
+                first = await session.scalar(
+                    select(func.min(LoggedEvent.position)).where(LoggedEvent.created_at >= to)
                 )
-                .values(lease_owner=self.owner, lease_until=now + self.lease, updated_at=now)
-            )
-            return result.rowcount == 1
-
-    async def release(self) -> None:
-        async with self.db.writes() as session, session.begin():
+                if first is None:
+                    last = await session.scalar(select(func.max(LoggedEvent.position)))
+                    first = (last or 0) + 1
+                start = int(first)
+            else:
+                start = to
+            await ensure_position_row(session, group.name)
+            # Taking the lease away makes a running consumer drop its batch and re-read.
             await session.execute(
                 update(ConsumerPosition)
-                .where(
-                    ConsumerPosition.group == self.name, ConsumerPosition.lease_owner == self.owner
+                .where(ConsumerPosition.group == group.name)
+                .values(
+                    position=max(start - 1, 0),
+                    lease_owner=None,
+                    lease_until=None,
+                    updated_at=utcnow(),
                 )
-                .values(lease_owner=None, lease_until=None)
             )
+            from_start = start <= 1
+            await then(session, from_start)
+        return from_start
 
-    async def position(self) -> int:
+    async def positions(self, groups: Iterable[ConsumerGroup]) -> dict[str, GroupPosition]:
+        wanted = {g.name: g for g in groups}
         async with self.db.reads() as session:
-            value = await session.scalar(
-                select(ConsumerPosition.position).where(ConsumerPosition.group == self.name)
-            )
-            return value or 0
-
-    async def fetch(self, after: int, limit: int) -> list[Message]:
-        query = select(
-            LoggedEvent.position,
-            LoggedEvent.topic,
-            LoggedEvent.key,
-            LoggedEvent.envelope,
-            LoggedEvent.event_id,
-            LoggedEvent.correlation_id,
-        ).where(LoggedEvent.position > after)
-        if self.topics is not None:
-            query = query.where(LoggedEvent.topic.in_(self.topics))
-        query = query.order_by(LoggedEvent.position).limit(limit)
-        async with self.db.reads() as session:
-            rows = (await session.execute(query)).all()
-        return [Message(r[1], 0, r[0], r[2], r[3], r[4], r[5]) for r in rows]
-
-    async def advance(self, session: AsyncSession, last: Message) -> None:
-        """Move the position to `last`, inside the caller's transaction, if we hold the lease."""
+            rows = {
+                r.group: r
+                for r in await session.scalars(
+                    select(ConsumerPosition).where(ConsumerPosition.group.in_(wanted))
+                )
+            }
         now = utcnow()
-        result = await session.execute(
-            update(ConsumerPosition)
-            .where(ConsumerPosition.group == self.name, ConsumerPosition.lease_owner == self.owner)
-            .values(position=last.offset, lease_until=now + self.lease, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise LeaseLost(self.name)
+        result = {}
+        for name, group in wanted.items():
+            row = rows.get(name)
+            position = row.position if row else 0
+            leased = row is not None and row.lease_until is not None and row.lease_until > now
+            result[name] = GroupPosition(
+                name,
+                position,
+                await LogReader(self.db, name, group.topics, 1).lag(position),
+                row.lease_owner if row is not None and leased else None,
+            )
+        return result
 
-    async def lag(self, position: int) -> int:
-        query = select(func.count()).select_from(LoggedEvent).where(LoggedEvent.position > position)
-        if self.topics is not None:
-            query = query.where(LoggedEvent.topic.in_(self.topics))
-        async with self.db.reads() as session:
-            return int(await session.scalar(query) or 0)
+    async def ping(self) -> None:
+        await asyncio.wait_for(self.db.ping(), 2.0)
+
+
+async def _nothing_to_relay(stop: asyncio.Event) -> None:
+    """The outbox is the log: consumers read committed events where they were written."""
 
 
 class SqlLogConsumer:
@@ -173,24 +155,3 @@ class SqlLogConsumer:
         finally:
             with contextlib.suppress(Exception):
                 await self.reader.release()
-
-
-class PostgresListener:
-    """Relays PostgreSQL NOTIFY from other processes' commits to this process's notifier."""
-
-    def __init__(self, url: str, notifier: LogNotifier) -> None:
-        self.url = url.replace("postgresql+asyncpg://", "postgresql://")
-        self.notifier = notifier
-        self._conn = None
-
-    async def start(self) -> None:
-        import asyncpg
-
-        self._conn = await asyncpg.connect(self.url)
-        await self._conn.add_listener(NOTIFY_CHANNEL, lambda *_: self.notifier.wake())
-
-    async def stop(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close()
-            self._conn = None
