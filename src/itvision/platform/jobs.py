@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from itvision.platform.bus.sqllog import LogReader
+from itvision.platform.bus.eventlog import LogReader
 from itvision.platform.stopping import sleep_or_stop
 
 if TYPE_CHECKING:

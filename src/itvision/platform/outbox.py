@@ -40,7 +40,11 @@ class PostgresOutbox:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
             )
             await session.execute(EVENT_LOG.insert(), list(rows))
-            await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+            topics = ",".join(sorted({row["topic"] for row in rows}))
+            await session.execute(
+                text("SELECT pg_notify(:channel, :topics)"),
+                {"channel": NOTIFY_CHANNEL, "topics": topics},
+            )
         await session.commit()
 
 

@@ -1,10 +1,14 @@
-"""SQLite for asyncio: one thread hop per statement, and one writer at a time per process.
+"""SQLite for asyncio: reads cost one thread hop per statement, writes none, and the writers
+of a process take turns first come, first served.
 
 SQLAlchemy's aiosqlite adapter costs a thread hop for each of a statement's cursor, execute,
 fetch and close, and one more for BEGIN: seven hops for a unit of work that inserts one event.
-Here each connection has its own thread, and a statement runs there as one call (execute,
-fetch every row, close), with the transaction's BEGIN folded into its first statement: that
-unit of work costs two hops (the INSERT, then COMMIT).
+Here each connection has its own thread, and a read statement runs there as one call (execute,
+fetch every row, close), with its transaction's BEGIN folded into it. A write transaction
+runs its statements on the event loop itself, without yielding: it holds the one turn to
+write that SQLite gives a database, and a hop would let every other ready task run before
+it resumes, stretching that turn under load. Its events and COMMIT are one call
+(`commit_with`).
 
 Write transactions (`BEGIN IMMEDIATE`, see `db.py`) first take the database's in-process
 write lock, first come first served: the writers of one process (API requests, every
@@ -99,6 +103,12 @@ class AsyncSqliteConnection:
         self._holds_write_lock = False
 
     async def run(self, call: Callable[[], T]) -> T:
+        if self._holds_write_lock:
+            # Inside a write transaction, statements run right here: a hop to the thread would
+            # let every other ready task run before this one resumes, while it holds the
+            # process's only turn to write. Write statements are short; reads (which may be
+            # long, and need no turn) go to the connection's thread.
+            return call()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._thread.calls.put((future, call))
         return await future

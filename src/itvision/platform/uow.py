@@ -73,7 +73,7 @@ class UnitOfWork:
         source: str,
         *,
         outbox: Outbox,
-        on_commit: Callable[[], None],
+        on_commit: Callable[[set[str]], None],
         settings: EngineSettingsBook,
         cause: Event[Any] | None = None,
     ) -> None:
@@ -120,7 +120,7 @@ class UnitOfWork:
         if published:
             for topic, count in Counter(e.type for e in published).items():
                 metrics.EVENTS_PUBLISHED.labels(topic).inc(count)
-            self._on_commit()
+            self._on_commit({e.type for e in published})
 
     async def rollback(self) -> None:
         self._pending = []
@@ -137,7 +137,7 @@ class UnitOfWorkFactory:
         registry: TopicRegistry,
         *,
         outbox: Outbox,
-        on_commit: Callable[[], None],
+        on_commit: Callable[[set[str]], None],
         settings: EngineSettingsBook,
     ) -> None:
         self.sessions = sessions

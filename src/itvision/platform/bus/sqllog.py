@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,17 +16,18 @@ from sqlalchemy import func, select, update
 from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
-from itvision.platform.bus.eventlog import LogReader as LogReader  # still imported from here
-from itvision.platform.bus.eventlog import ensure_position_row
+from itvision.platform.bus.eventlog import LogReader, ensure_position_row
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database
 from itvision.platform.events import utcnow
-from itvision.platform.outbox import NOTIFY_CHANNEL
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
 
 log = structlog.get_logger("itvision.sqllog")
+# The lag gauge is refreshed at most this often: counting the log at every wake-up is a
+# query per commit per group for a figure read every few seconds.
+LAG_REPORT_SECONDS = 1.0
 
 
 class SqlLogBus(Bus):
@@ -121,22 +123,27 @@ class SqlLogConsumer:
         self.notifier = notifier
         self.batch_size = batch_size
         self.poll_seconds = min(poll_seconds, lease_seconds / 3)
+        self.renew_seconds = lease_seconds / 3
+        self.topics = processor.group.topics
         self.reader = LogReader(db, processor.group.name, processor.group.topics, lease_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
         name = self.processor.group.name
         holding = False
+        renewed = lag_reported = float("-inf")
         position = 0
         try:
             while not stop.is_set():
                 seen = self.notifier.generation
-                if not holding:
-                    # Taken (or renewed) before reading and after every idle wait; while
-                    # batches keep coming, each advance renews it and detects its loss.
+                if not holding or time.monotonic() - renewed > self.renew_seconds:
+                    # Each advance renews the lease and detects its loss; an idle group renews
+                    # it here, before it runs out. Taking it (again) re-reads the position,
+                    # which a replay may have moved.
                     if not await self.reader.acquire():
+                        holding = False
                         await sleep_or_stop(stop, self.poll_seconds)
                         continue
-                    holding = True
+                    holding, renewed = True, time.monotonic()
                     position = await self.reader.position()
                 batch = await self.reader.fetch(position, self.batch_size)
                 if batch:
@@ -146,12 +153,14 @@ class SqlLogConsumer:
                         log.warning("lease lost", group=name)
                         holding = False
                         continue
+                    renewed = time.monotonic()
                     position = batch[-1].offset
                     if len(batch) == self.batch_size:
                         continue
-                metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
-                await wait_or_stop(stop, self.notifier.wait(seen, self.poll_seconds))
-                holding = False
+                if time.monotonic() - lag_reported > LAG_REPORT_SECONDS:
+                    metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
+                    lag_reported = time.monotonic()
+                await wait_or_stop(stop, self.notifier.wait(seen, self.poll_seconds, self.topics))
         finally:
             with contextlib.suppress(Exception):
                 await self.reader.release()
