@@ -10,7 +10,8 @@ from itvision.platform.system import Platform
 
 
 def _platform(request: Request) -> Platform:
-    return request.app.state.platform
+    platform: Platform = request.app.state.platform
+    return platform
 
 
 PlatformDep = Annotated[Platform, Depends(_platform)]

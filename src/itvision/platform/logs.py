@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TextIO, cast
 
 import structlog
 
@@ -15,7 +16,9 @@ import structlog
 CURRENT_EVENT: ContextVar[tuple[str, Any] | None] = ContextVar("itvision_event", default=None)
 
 
-def _add_event_context(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def _add_event_context(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     current = CURRENT_EVENT.get()
     if current is not None:
         group, event = current
@@ -52,6 +55,6 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),
+        logger_factory=structlog.PrintLoggerFactory(cast(TextIO, _CurrentStderr())),
         cache_logger_on_first_use=True,
     )

@@ -29,7 +29,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from queue import SimpleQueue
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from sqlalchemy.connectors.asyncio import (
     AsyncAdapt_dbapi_connection,
@@ -40,7 +40,11 @@ from sqlalchemy.connectors.asyncio import (
 )
 from sqlalchemy.util.concurrency import await_
 
+if TYPE_CHECKING:
+    from sqlalchemy.connectors.asyncio import AsyncIODBAPIConnection
+
 T = TypeVar("T")
+IsolationLevel = Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None
 WRITE_LOCK_TIMEOUT_SECONDS = 30.0
 _STOP = object()
 
@@ -129,7 +133,7 @@ class AsyncSqliteConnection:
     def isolation_level(self) -> str | None:
         return self.raw.isolation_level
 
-    async def set_isolation_level(self, value: str | None) -> None:
+    async def set_isolation_level(self, value: IsolationLevel) -> None:
         raw = self.raw
 
         def set_level() -> None:
@@ -311,16 +315,16 @@ class AdaptedSqliteConnection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connection)
     """SQLAlchemy's side of the connection (its generic asyncio adapter)."""
 
     __slots__ = ()
-    _connection: AsyncSqliteConnection  # type: ignore[assignment]
     _cursor_cls = AsyncAdapt_dbapi_cursor
     _ss_cursor_cls = AsyncAdapt_dbapi_ss_cursor
 
     @property
     def isolation_level(self) -> str | None:
-        return self._connection.isolation_level
+        level: str | None = self._connection.isolation_level
+        return level
 
     @isolation_level.setter
-    def isolation_level(self, value: str | None) -> None:
+    def isolation_level(self, value: IsolationLevel) -> None:
         await_(self._connection.set_isolation_level(value))
 
     def create_function(self, *args: Any, **kwargs: Any) -> None:
@@ -365,4 +369,5 @@ class AsyncSqlite(AsyncAdapt_dbapi_module):
     def connect(self, database: str, **kwargs: Any) -> AdaptedSqliteConnection:
         kwargs.pop("async_creator_fn", None)
         connection = await_(AsyncSqliteConnection(self.writers).open(database, **kwargs))
-        return AdaptedSqliteConnection(self, connection)
+        # It is one (SQLAlchemy's protocol also asks for a catch-all __getattr__ it never uses).
+        return AdaptedSqliteConnection(self, cast("AsyncIODBAPIConnection", connection))
