@@ -9,7 +9,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing this module stays light: `itvision --help` reads ENGINES
-    import typer
     from fastapi import APIRouter
     from sqlalchemy import MetaData
 
@@ -78,12 +77,6 @@ def routers() -> list[tuple[str, APIRouter]]:
     """Each engine's `api.router`, mounted at /api/<engine> (or /api/<api.PATH>)."""
     modules = ((engine, _optional(engine, "api")) for engine in ENGINES)
     return [(getattr(m, "PATH", engine), m.router) for engine, m in modules if m is not None]
-
-
-def commands() -> list[tuple[str, typer.Typer]]:
-    """Each engine's `cli.app`, added to the `itvision` command as `itvision <engine> …`."""
-    modules = ((engine, _optional(engine, "cli")) for engine in ENGINES)
-    return [(engine, m.app) for engine, m in modules if m is not None]
 
 
 def metadata() -> MetaData:

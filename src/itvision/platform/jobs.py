@@ -37,8 +37,8 @@ async def run_periodically(platform: Platform, job: PeriodicJob, stop: asyncio.E
             if await lease.acquire():
                 try:
                     await job.run(platform)
-                except Exception as exc:
-                    log.error("job failed", job=job.name, error=repr(exc))
+                except Exception:
+                    log.exception("job failed", job=job.name)
             await sleep_or_stop(stop, job.every_seconds)
     finally:
         with contextlib.suppress(Exception):

@@ -187,6 +187,8 @@ class HasDatabase(Protocol):
     @property
     def db(self) -> Database: ...
 
+    def settings_of(self, model: type[S]) -> S: ...
+
 
 Runner = UnitOfWork | HasDatabase
 """What a use case runs on: the platform (routes, the CLI, jobs), or the unit of work of the
