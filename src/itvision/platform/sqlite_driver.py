@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from queue import SimpleQueue
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 IsolationLevel = Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None
 WRITE_LOCK_TIMEOUT_SECONDS = 30.0
+# How long a write transaction runs statements without letting other tasks (HTTP requests,
+# reads) run: the longest stall it adds to the event loop.
+YIELD_EVERY_SECONDS = 0.02
 _STOP = object()
 
 
@@ -105,13 +109,18 @@ class AsyncSqliteConnection:
         self._begin: str | None = None  # a BEGIN not yet sent: it goes with the next statement
         self._in_transaction = False
         self._holds_write_lock = False
+        self._ran_since = float("inf")  # when the write transaction last let others run
 
     async def run(self, call: Callable[[], T]) -> T:
         if self._holds_write_lock:
             # Inside a write transaction, statements run right here: a hop to the thread would
             # let every other ready task run before this one resumes, while it holds the
             # process's only turn to write. Write statements are short; reads (which may be
-            # long, and need no turn) go to the connection's thread.
+            # long, and need no turn) go to the connection's thread. A long transaction (a
+            # bulk import, a consumer's batch of 500) still lets the others run now and then.
+            if time.monotonic() - self._ran_since > YIELD_EVERY_SECONDS:
+                await asyncio.sleep(0)
+                self._ran_since = time.monotonic()
             return call()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._thread.calls.put((future, call))
@@ -152,6 +161,7 @@ class AsyncSqliteConnection:
         if "IMMEDIATE" in statement.upper() and not self._holds_write_lock:
             await self._writers.acquire()
             self._holds_write_lock = True
+            self._ran_since = time.monotonic()
         self._begin = statement
 
     async def execute(self, statement: str, parameters: Any, *, many: bool = False) -> _Results:

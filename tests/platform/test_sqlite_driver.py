@@ -1,0 +1,84 @@
+"""The SQLite driver: writers of a process take turns (no lost update, no 'database is locked'
+under load), a failed transaction gives its turn back, reads are not held up by writers, and
+a long write transaction lets the rest of the process run."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+
+import pytest
+from sqlalchemy import text
+
+from itvision.platform.db import Database
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    async with database.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
+        await conn.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    yield database
+    await database.dispose()
+
+
+async def increment(db: Database) -> None:
+    """Read, then write what was read plus one: a lost update if two ran at once."""
+    async with db.writes() as session, session.begin():
+        n = await session.scalar(text("SELECT n FROM counter WHERE id = 1"))
+        await asyncio.sleep(0)  # let every other writer try to get in between
+        await session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+
+
+async def count(db: Database) -> int:
+    async with db.reads() as session:
+        return int(await session.scalar(text("SELECT n FROM counter WHERE id = 1")) or 0)
+
+
+async def test_concurrent_writers_take_turns_and_lose_nothing(db):
+    await asyncio.gather(*(increment(db) for _ in range(200)))
+    assert await count(db) == 200
+
+
+async def test_a_failed_write_gives_its_turn_back(db):
+    with pytest.raises(ZeroDivisionError):
+        async with db.writes() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = 41 WHERE id = 1"))
+            1 / 0  # noqa: B018
+    await asyncio.wait_for(increment(db), 5)
+    assert await count(db) == 1
+
+
+async def test_reads_see_committed_state_while_a_writer_holds_its_turn(db):
+    await increment(db)
+    async with db.writes() as session, session.begin():
+        await session.execute(text("UPDATE counter SET n = 99 WHERE id = 1"))
+        assert await asyncio.wait_for(count(db), 5) == 1
+    assert await count(db) == 99
+
+
+async def test_a_long_write_transaction_lets_the_process_run(db):
+    async with db.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE rows_ (id INTEGER PRIMARY KEY, v TEXT)"))
+    ticks: list[float] = []
+    done = asyncio.Event()
+
+    async def heartbeat() -> None:
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.001)
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0.01)
+    started = time.perf_counter()
+    async with db.writes() as session, session.begin():
+        for i in range(20_000):
+            await session.execute(text("INSERT INTO rows_ (v) VALUES (:v)"), {"v": str(i)})
+    ended = time.perf_counter()
+    done.set()
+    await beat
+    assert ended - started > 0.3, "long enough for the check to mean something"
+    during = [started, *(t for t in ticks if started < t < ended), ended]
+    assert max(b - a for a, b in itertools.pairwise(during)) < 0.2
