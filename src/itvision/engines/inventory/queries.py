@@ -108,6 +108,12 @@ async def locations(on: Runner) -> list[Location]:
         return list(await session.scalars(select(Location).order_by(Location.code)))
 
 
+async def known_skus(on: Runner, skus: Sequence[str]) -> set[str]:
+    """Which of these SKUs inventory knows."""
+    async with read_session(on) as session:
+        return set(await session.scalars(select(Item.sku).where(Item.sku.in_(set(skus)))))
+
+
 async def default_locations(on: Runner) -> list[str]:
     async with read_session(on) as session:
         rows = await session.scalars(

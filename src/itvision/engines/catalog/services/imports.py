@@ -10,6 +10,7 @@ lacks (each announced by `catalog.category.updated`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -47,13 +48,15 @@ async def import_catalog(
 ) -> ImportResult:
     """Check every row of a CSV file and write the valid ones; file-level problems (not
     text, no `sku` column, broken quoting…) raise a Violation on `file`."""
-    sheet = read_sheet(command.data)
+    # Reading and checking 20,000 rows is pure work: done off the event loop, so that the shop
+    # keeps answering while a merchant imports.
+    sheet = await asyncio.to_thread(read_sheet, command.data)
     async with unit_of_work(on, SOURCE) as uow:
         catalog = await _snapshot(uow, sheet)
         planner = Planner(
             sheet, catalog, create_categories=command.create_categories, new_id=new_id
         )
-        plan = planner.plan()
+        plan = await asyncio.to_thread(planner.plan)
         applied = not command.dry_run and not (command.strict and plan.errors)
         if applied:
             await _write(uow, catalog.tree, plan, progress or (lambda done, total: None))

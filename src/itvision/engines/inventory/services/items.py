@@ -3,6 +3,8 @@ cost price), and their replenishment settings set by staff."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from itvision.engines.inventory import queries
 from itvision.engines.inventory.commands import (
     RefreshProduct,
@@ -23,13 +25,33 @@ async def register_product(on: Runner, command: RegisterProduct) -> bool:
     """Make a product's SKU known to inventory, with 0 on hand at every default location, so
     that a new product is stocked (known) without anyone calling inventory. False if it
     already was."""
-    item = Item(
-        sku=command.sku,
-        product_id=command.product_id,
-        name=command.name,
-        unit_cost=command.unit_cost,
-    )
-    return await _register(on, item)
+    return await register_products(on, [command]) == 1
+
+
+async def register_products(on: Runner, commands: Sequence[RegisterProduct]) -> int:
+    """`register_product` for many products at once (a catalog import brings thousands): one
+    query tells which are new, one statement gives them their levels. Returns how many were
+    new."""
+    async with unit_of_work(on, SOURCE) as uow:
+        known = await queries.known_skus(uow, [c.sku for c in commands])
+        ledger = StockLedger(uow, utcnow())
+        new: dict[str, Item] = {}
+        for command in commands:
+            if command.sku in known or command.sku in new:
+                continue
+            new[command.sku] = Item(
+                sku=command.sku,
+                product_id=command.product_id,
+                name=command.name[:NAME_LENGTH],
+                unit_cost=command.unit_cost,
+                created_at=ledger.now,
+                updated_at=ledger.now,
+            )
+        if new:
+            uow.session.add_all(new.values())
+            await uow.session.flush()
+            await ledger.ensure_levels_of(list(new), await queries.default_locations(uow))
+        return len(new)
 
 
 async def register_variant(on: Runner, command: RegisterVariant) -> bool:

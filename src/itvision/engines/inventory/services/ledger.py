@@ -73,10 +73,15 @@ class StockLedger:
     async def ensure_levels(self, sku: str, warehouse_ids: Sequence[str]) -> None:
         """Create the missing levels (0 on hand) of a SKU; a concurrent creation is not an
         error."""
-        if not warehouse_ids:
+        await self.ensure_levels_of([sku], warehouse_ids)
+
+    async def ensure_levels_of(self, skus: Sequence[str], warehouse_ids: Sequence[str]) -> None:
+        """`ensure_levels` for many SKUs, in one statement."""
+        if not warehouse_ids or not skus:
             return
         rows = [
             {"sku": sku, "warehouse_id": w, "on_hand": 0, "reserved": 0, "updated_at": self.now}
+            for sku in skus
             for w in warehouse_ids
         ]
         insert = upsert_insert(self.session)(StockLevel).values(rows)

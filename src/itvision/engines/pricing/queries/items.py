@@ -7,7 +7,7 @@ whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -36,10 +36,31 @@ async def load_item(
     return item
 
 
+# Databases bound the parameters of one statement: long lists are asked in chunks.
+IN_CHUNK = 500
+
+
 async def load_product_items(session: AsyncSession, product_id: str) -> list[PricedItem]:
     """The product's own row first, then its variants."""
     rows = await session.scalars(select(PricedItem).where(PricedItem.product_id == product_id))
     return sorted(rows, key=lambda i: (i.is_variant, i.sku))
+
+
+async def load_items_of_products(
+    session: AsyncSession, product_ids: Collection[str]
+) -> dict[str, list[PricedItem]]:
+    """Each product's rows, its own first, then its variants (products with none left out)."""
+    found: dict[str, list[PricedItem]] = {}
+    ordered = sorted(product_ids)
+    for start in range(0, len(ordered), IN_CHUNK):
+        query = select(PricedItem).where(
+            PricedItem.product_id.in_(ordered[start : start + IN_CHUNK])
+        )
+        for item in await session.scalars(query):
+            found.setdefault(item.product_id, []).append(item)
+    for items in found.values():
+        items.sort(key=lambda i: (i.is_variant, i.sku))
+    return found
 
 
 async def load_items(session: AsyncSession, skus: Sequence[str] | None = None) -> list[PricedItem]:

@@ -23,7 +23,11 @@ from itvision.engines.pricing.commands import (
 )
 from itvision.engines.pricing.events import SOURCE
 from itvision.engines.pricing.models import PricedItem
-from itvision.engines.pricing.queries.items import load_items, load_product_items
+from itvision.engines.pricing.queries.items import (
+    load_items,
+    load_items_of_products,
+    load_product_items,
+)
 from itvision.engines.pricing.rules.catalog import category_path_of, variant_name
 from itvision.engines.pricing.services.repricing import reprice_items
 from itvision.platform.events import utcnow
@@ -38,27 +42,37 @@ class UnknownProduct(LookupError):
 
 async def sync_product(on: Runner, command: SyncProduct) -> None:
     """Create or update the product's row (and its variants'), then reprice them."""
+    await sync_products(on, [command])
+
+
+async def sync_products(on: Runner, commands: Sequence[SyncProduct]) -> None:
+    """`sync_product` for many products in log order (a catalog import brings thousands):
+    their rows are read in one query and repriced together."""
     async with unit_of_work(on, SOURCE) as uow:
-        items = await load_product_items(uow.session, command.product_id)
-        product = next((i for i in items if not i.is_variant), None)
-        if product is not None and product.catalog_at > command.at:
-            return
-        if product is None:
-            product = PricedItem(product_id=command.product_id, variant_id=None, attributes={})
-            uow.session.add(product)
-            items.insert(0, product)
-        product.sku = command.sku
-        product.name = command.name
-        product.name_en = command.name_en
-        product.category_path = category_path_of(command.category_id, command.category_path)
-        product.own_base_cost = product.base_cost = command.base_cost
-        product.currency = command.currency
-        product.status = command.status
-        product.catalog_at = command.at
-        product.updated_at = utcnow()
-        for variant in items[1:]:
-            _follow(variant, product)
-        await _reprice(uow, items)
+        known = await load_items_of_products(uow.session, {c.product_id for c in commands})
+        touched: dict[str, PricedItem] = {}
+        for command in commands:
+            items = known.setdefault(command.product_id, [])
+            product = next((i for i in items if not i.is_variant), None)
+            if product is not None and product.catalog_at > command.at:
+                continue
+            if product is None:
+                product = PricedItem(product_id=command.product_id, variant_id=None, attributes={})
+                uow.session.add(product)
+                items.insert(0, product)
+            product.sku = command.sku
+            product.name = command.name
+            product.name_en = command.name_en
+            product.category_path = category_path_of(command.category_id, command.category_path)
+            product.own_base_cost = product.base_cost = command.base_cost
+            product.currency = command.currency
+            product.status = command.status
+            product.catalog_at = command.at
+            product.updated_at = utcnow()
+            for variant in items[1:]:
+                _follow(variant, product)
+            touched.update((item.sku, item) for item in items)
+        await _reprice(uow, list(touched.values()))
 
 
 async def sync_variant(on: Runner, command: SyncVariant) -> None:
