@@ -202,10 +202,12 @@ def serve(
     ] = False,
 ) -> None:
     """The HTTP API, every engine's consumers and the relay, in one process (with
-    --no-consumers, only the API: workers consume)."""
+    --no-consumers, only the API: workers consume). SIGTERM or SIGINT stops it cleanly
+    (exit 0)."""
     import uvicorn
 
     from itvision.app import build_platform, create_app
+    from itvision.http_server import HttpServer
     from itvision.platform.errors import ITVisionError
 
     settings = _settings()
@@ -226,14 +228,18 @@ def serve(
         f"bus {platform.bus_name}); docs at /docs",
         err=True,
     )
-    _freeze_startup_objects()
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(platform, run_consumers=consumers),
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
         access_log=False,
     )
+    server = HttpServer(config)
+    _freeze_startup_objects()
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # what uvicorn.run exits with when the app could not start
 
 
 @app.command()
@@ -247,19 +253,32 @@ def worker(
     event in flight finishes and commits first."""
     import asyncio
     import signal
+    import time
+
+    import structlog
+
+    log = structlog.get_logger("itvision.worker")
 
     async def work(platform: Platform) -> None:
         names = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
         await platform.start(groups=names, relay=relay)
         _freeze_startup_objects()
         stop = asyncio.Event()
+        received: list[signal.Signals] = []
+
+        def stop_on(sig: signal.Signals) -> None:
+            received.append(sig)
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stop_on, sig)
         err.print(f"worker running ({platform.bus_name}); Ctrl-C to stop")
         await stop.wait()
-        err.print("stopping: finishing the events in flight")
+        began = time.monotonic()
+        log.info("stopping", signal=received[0].name, detail="finishing the events in flight")
         await platform.stop()
+        log.info("stopped", seconds=round(time.monotonic() - began, 3))
 
     _run(work)
 
