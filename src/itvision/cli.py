@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import gc
 import importlib.util
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from typer.core import TyperCommand, TyperGroup
 if TYPE_CHECKING:
     from typer import _click
 
+    from itvision.platform.bus.tables import DeadLetter
     from itvision.platform.system import Platform
     from itvision.settings import Settings
 
@@ -119,6 +121,31 @@ def _main(ctx: typer.Context) -> None:
 console = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON (stable field names) instead of a table")
+]
+# Off a terminal a table is as wide as its widest row: a script sees whole values, one row a line.
+UNBOUNDED_WIDTH = 1_000_000
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A table on stdout. On a terminal a cell too long for its column folds onto more lines
+    (never cut: the end of a topic name is what tells topics apart); elsewhere no line wraps."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(width=UNBOUNDED_WIDTH).print(table)
 
 
 def _settings() -> Settings:
@@ -175,10 +202,12 @@ def serve(
     ] = False,
 ) -> None:
     """The HTTP API, every engine's consumers and the relay, in one process (with
-    --no-consumers, only the API: workers consume)."""
+    --no-consumers, only the API: workers consume). SIGTERM or SIGINT stops it cleanly
+    (exit 0)."""
     import uvicorn
 
     from itvision.app import build_platform, create_app
+    from itvision.http_server import HttpServer
     from itvision.platform.errors import ITVisionError
 
     settings = _settings()
@@ -199,14 +228,18 @@ def serve(
         f"bus {platform.bus_name}); docs at /docs",
         err=True,
     )
-    _freeze_startup_objects()
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(platform, run_consumers=consumers),
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
         access_log=False,
     )
+    server = HttpServer(config)
+    _freeze_startup_objects()
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # what uvicorn.run exits with when the app could not start
 
 
 @app.command()
@@ -220,19 +253,32 @@ def worker(
     event in flight finishes and commits first."""
     import asyncio
     import signal
+    import time
+
+    import structlog
+
+    log = structlog.get_logger("itvision.worker")
 
     async def work(platform: Platform) -> None:
         names = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
         await platform.start(groups=names, relay=relay)
         _freeze_startup_objects()
         stop = asyncio.Event()
+        received: list[signal.Signals] = []
+
+        def stop_on(sig: signal.Signals) -> None:
+            received.append(sig)
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stop_on, sig)
         err.print(f"worker running ({platform.bus_name}); Ctrl-C to stop")
         await stop.wait()
-        err.print("stopping: finishing the events in flight")
+        began = time.monotonic()
+        log.info("stopping", signal=received[0].name, detail="finishing the events in flight")
         await platform.stop()
+        log.info("stopped", seconds=round(time.monotonic() - began, 3))
 
     _run(work)
 
@@ -307,7 +353,7 @@ def migrate(
 
 @app.command()
 def topics(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines")] = False,
+    as_json: JsonOption = False,
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print docs/events.md (envelope, payload fields)")
     ] = False,
@@ -316,10 +362,6 @@ def topics(
     ] = None,
 ) -> None:
     """Every topic of the registry."""
-    import json
-
-    from rich.table import Table
-
     from itvision import bootstrap
 
     registry = bootstrap.registry()
@@ -337,60 +379,77 @@ def topics(
     columns = ("name", "owner", "key", "version", "description")
     rows = [(t.name, t.owner, t.key, str(t.version), t.description) for t in registry]
     if as_json:
-        data = [dict(zip(columns, row, strict=True)) | {"version": int(row[3])} for row in rows]
-        console.print_json(data=data)
+        _print_json(
+            [dict(zip(columns, row, strict=True)) | {"version": int(row[3])} for row in rows]
+        )
         return
-    table = Table(title=f"{len(rows)} topics")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    _print_table(f"{len(rows)} topics", columns, rows)
 
 
 @events_app.command("groups")
-def events_groups() -> None:
+def events_groups(as_json: JsonOption = False) -> None:
     """Each consumer group's position, lag, dead letters and current owner."""
-    from rich.table import Table
+    from dataclasses import asdict
 
     from itvision.platform.bus import operations
 
     async def work(platform: Platform) -> None:
         statuses = await operations.group_statuses(platform)
-        table = Table(title=f"consumer groups ({platform.bus_name})")
-        for column in ("group", "topics", "position", "lag", "dead letters", "owner"):
-            table.add_column(column)
-        for s in statuses:
-            table.add_row(
-                s.group,
-                str(len(s.topics)),
-                str(s.position),
-                str(s.lag),
-                str(s.dead_letters),
-                s.owner or "-",
-            )
-        console.print(table if statuses else "no consumer groups yet")
+        if as_json:
+            _print_json([asdict(s) for s in statuses])
+            return
+        if not statuses:
+            console.print("no consumer groups yet")
+            return
+        _print_table(
+            f"consumer groups ({platform.bus_name})",
+            ("group", "topics", "position", "lag", "dead letters", "owner"),
+            [
+                (
+                    s.group,
+                    str(len(s.topics)),
+                    str(s.position),
+                    str(s.lag),
+                    str(s.dead_letters),
+                    s.owner or "-",
+                )
+                for s in statuses
+            ],
+        )
 
     _run(work)
 
 
 @events_app.command("tail")
 def events_tail(
-    topic: Annotated[str | None, typer.Option(help="Only this topic")] = None,
-    last: Annotated[int, typer.Option(help="Start this many events back")] = 10,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this topic (repeat it, or give a comma-separated list)"),
+    ] = None,
+    last: Annotated[
+        int, typer.Option(min=0, help="Start this many events back (of those topics)")
+    ] = 10,
     follow: Annotated[bool, typer.Option(help="Keep printing new events")] = True,
 ) -> None:
-    """Print events of the log as JSON lines, then follow new ones."""
+    """Print events of the log as JSON lines (the envelopes as on the wire), then follow new
+    ones; with --no-follow, every event up to now and stop."""
     import asyncio
 
     from itvision.platform.bus import operations
 
+    topics = (
+        [t.strip() for value in topic for t in value.split(",") if t.strip()] if topic else None
+    )
+
     async def work(platform: Platform) -> None:
-        after = max(await operations.last_position(platform) - last, 0)
+        after = await operations.position_before_last(platform, last, topics)
         while True:
-            for m in await operations.read_log(platform, after=after, topic=topic, limit=500):
+            page = await operations.log_page(platform, after=after, topics=topics, limit=500)
+            for m in page.messages:
                 typer.echo(m.value if isinstance(m.value, str) else m.value.decode())
-                after = m.offset
+            after = page.next
+            if page.more:
+                continue
             if not follow:
                 return
             await asyncio.sleep(0.5)
@@ -420,55 +479,69 @@ def replay(
 
 
 @dlq_app.command("list")
-def dlq_list(group: Annotated[str | None, typer.Option(help="Only this group")] = None) -> None:
-    """Dead letters, oldest first."""
-    from rich.table import Table
-
+def dlq_list(
+    group: Annotated[str | None, typer.Option(help="Only this group")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dead letters, oldest first (the table shows the last line of each error; --json has
+    everything, with the HTTP API's field names)."""
     from itvision.platform.bus import operations
 
     letters = _run(lambda p: operations.list_dead_letters(p, group, 1000))
-    table = Table(title=f"{len(letters)} dead letters")
-    for column in ("id", "group", "topic", "reason", "attempts", "failed at", "error"):
-        table.add_column(column)
-    for d in letters:
-        table.add_row(
-            str(d.id),
-            d.group,
-            d.topic,
-            d.reason,
-            str(d.attempts),
-            d.failed_at.isoformat(timespec="seconds"),
-            d.error.strip().splitlines()[-1][:80],
-        )
-    console.print(table)
+    if as_json:
+        _print_json([_dead_letter_fields(d) for d in letters])
+        return
+    _print_table(
+        f"{len(letters)} dead letters",
+        ("id", "group", "topic", "reason", "attempts", "failed at", "error"),
+        [
+            (
+                str(d.id),
+                d.group,
+                d.topic,
+                d.reason,
+                str(d.attempts),
+                d.failed_at.isoformat(timespec="seconds"),
+                _last_line(d.error),
+            )
+            for d in letters
+        ],
+    )
 
 
 @dlq_app.command("show")
-def dlq_show(letter_id: int) -> None:
+def dlq_show(letter_id: int, as_json: JsonOption = False) -> None:
     """One dead letter with its message and full error."""
     from itvision.platform.bus import operations
 
     d = _run(lambda p: operations.get_dead_letter(p, letter_id))
-    fields: dict[str, Any] = {
-        c: getattr(d, c)
-        for c in (
-            "id",
-            "group",
-            "event_id",
-            "topic",
-            "key",
-            "partition",
-            "offset",
-            "reason",
-            "attempts",
-        )
-    }
-    fields["failed_at"] = d.failed_at.isoformat()
+    fields = _dead_letter_fields(d)
+    if as_json:
+        _print_json(fields)
+        return
+    message, error = fields.pop("message"), fields.pop("error")
     console.print_json(data=fields)
     console.print("[bold]message[/bold]")
-    console.print(d.message, markup=False)
+    console.print(message, markup=False)
     console.print("[bold]error[/bold]")
-    console.print(d.error, markup=False)
+    console.print(error, markup=False)
+
+
+def _dead_letter_fields(letter: DeadLetter) -> dict[str, Any]:
+    """A dead letter as JSON, with the field names of `/api/events/dead-letters`."""
+    columns = ("id", "group", "event_id", "topic", "key", "partition", "offset", "reason")
+    fields: dict[str, Any] = {c: getattr(letter, c) for c in columns}
+    return fields | {
+        "attempts": letter.attempts,
+        "failed_at": letter.failed_at.isoformat(),
+        "error": letter.error,
+        "message": letter.message,
+    }
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 @dlq_app.command("replay")

@@ -1,5 +1,5 @@
-"""Operations on the bus over HTTP, at /api/events: topics (anyone), consumer groups (staff),
-dead letters and replays (admin)."""
+"""Operations on the bus over HTTP, at /api/events: topics (anyone), the event log and consumer
+groups (staff), dead letters and replays (admin)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from itvision.platform.auth import Admin, Anyone, Staff
 from itvision.platform.bus import operations
 from itvision.platform.deps import PlatformDep
+from itvision.platform.errors import InvalidInput
+from itvision.platform.events import Envelope
+from itvision.platform.system import Platform
 
 router = APIRouter()
 LetterId = Annotated[int, Path(ge=1, le=2**62, description="Dead letter id")]
@@ -49,6 +52,44 @@ class DeadLetterPublic(BaseModel):
     message: str
 
 
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str = Field(examples=["urn:itvision:problem:validation_error"])
+    title: str
+    status: int
+    code: str = Field(description="Stable, for programs", examples=["validation_error"])
+    detail: str = Field(description="For people")
+    field: str | None = Field(default=None, description="The offending input, e.g. `query.topic`")
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    meaning = {401: "No valid bearer token", 403: "The caller's role may not do this"}
+    meaning[422] = "An input does not validate; `field` names it"
+    schema = Problem.model_json_schema()
+    return {
+        status: {
+            "description": meaning[status],
+            "content": {"application/problem+json": {"schema": schema}},
+        }
+        for status in statuses
+    }
+
+
+class LoggedEventPublic(BaseModel):
+    position: int = Field(description="Where the event is in the log (positions only grow)")
+    event: Envelope = Field(description="The event as it travels (the envelope's JSON)")
+
+
+class EventLogPage(BaseModel):
+    items: list[LoggedEventPublic] = Field(description="Events in log order")
+    next: int = Field(
+        description="Pass it as `after` for the next page; when none followed, it is the `after` "
+        "asked for, to poll for new events"
+    )
+    more: bool = Field(description="More events follow this page already")
+
+
 class ReplayRequest(BaseModel):
     from_offset: int | None = Field(default=None, ge=0, le=2**62)
     from_time: AwareDatetime | None = None
@@ -73,6 +114,59 @@ async def list_topics(platform: PlatformDep, _: Anyone) -> list[dict[str, Any]]:
         }
         for t in platform.registry
     ]
+
+
+@router.get("/log", response_model=EventLogPage, responses=_problems(401, 403, 422))
+async def read_event_log(
+    platform: PlatformDep,
+    _: Staff,
+    topic: Annotated[
+        list[str] | None,
+        Query(
+            description="Only these topics: repeat the parameter or give a comma-separated "
+            "list (see /api/events/topics). Default: every topic."
+        ),
+    ] = None,
+    after: Annotated[
+        int | None,
+        Query(ge=0, le=2**62, description="Events after this position (a page's `next`)"),
+    ] = None,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Events logged at or after this RFC 3339 time (instead of `after`)"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Events per page")] = 100,
+) -> EventLogPage:
+    """The event log, oldest first: the events of some topics after a position or from a time,
+    one page at a time. Without `after` nor `since` it starts at the beginning."""
+    if after is not None and since is not None:
+        raise InvalidInput("give at most one of after and since", field="query.since")
+    page = await operations.log_page(
+        platform, after=after or 0, since=since, topics=_topics(platform, topic), limit=limit
+    )
+    return EventLogPage(
+        items=[
+            LoggedEventPublic(position=m.offset, event=Envelope.model_validate_json(m.value))
+            for m in page.messages
+        ],
+        next=page.next,
+        more=page.more,
+    )
+
+
+def _topics(platform: Platform, values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise InvalidInput("name at least one topic, or leave topic out", field="query.topic")
+    unknown = [name for name in names if name not in platform.registry]
+    if unknown:
+        raise InvalidInput(
+            f"not in the registry: {', '.join(unknown)} (see /api/events/topics)",
+            field="query.topic",
+        )
+    return list(dict.fromkeys(names))
 
 
 @router.get("/groups", response_model=list[GroupPublic])

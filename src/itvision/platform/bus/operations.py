@@ -3,6 +3,7 @@ lag, read and replay dead letters, reset a group to an offset or a time, read th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform.bus import eventlog
 from itvision.platform.bus.processor import Message
-from itvision.platform.bus.tables import DeadLetter, InboxEntry
+from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent
 from itvision.platform.errors import InvalidInput, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -125,13 +126,74 @@ async def reset_group(
     return f"{group.name} will re-read from {where}{rebuilt}"
 
 
+@dataclass(frozen=True)
+class LogPage:
+    """Events of the log in position order, and where the next page starts: `next` is the
+    position to read after (that of the last event, or the one asked for when none came), so a
+    reader that polls it sees each event once."""
+
+    messages: list[Message]
+    next: int
+    more: bool
+
+
 async def read_log(
     platform: Platform, *, after: int, topic: str | None = None, limit: int = 100
 ) -> list[Message]:
-    if topic is not None:
+    """Up to `limit` events after a position, of one topic or of all."""
+    page = await log_page(platform, after=after, topics=[topic] if topic else None, limit=limit)
+    return page.messages
+
+
+async def log_page(
+    platform: Platform,
+    *,
+    after: int = 0,
+    since: datetime | None = None,
+    topics: Sequence[str] | None = None,
+    limit: int = 100,
+) -> LogPage:
+    """Up to `limit` events after a position, or from the first one logged at or after `since`,
+    of the given topics (all when None). The log is the events table, which is also the outbox:
+    on Kafka it holds every event this system published, not what other producers wrote."""
+    for topic in topics or ():
         platform.registry.get(topic)
-    reader = eventlog.LogReader(platform.db, "", [topic] if topic else None, 1)
-    return await reader.fetch(after, limit)
+    if since is not None:
+        after = await _position_before(platform, since)
+    reader = eventlog.LogReader(platform.db, "", topics, 1)
+    messages = await reader.fetch(after, limit + 1)
+    page = messages[:limit]
+    return LogPage(page, page[-1].offset if page else after, len(messages) > limit)
+
+
+async def _position_before(platform: Platform, since: datetime) -> int:
+    """The position just before the first event logged at or after `since`; positions follow
+    commit order, so everything after it is that event and the ones logged later."""
+    first = (
+        select(LoggedEvent.position)
+        .where(LoggedEvent.created_at >= since)
+        .order_by(LoggedEvent.position)
+        .limit(1)
+    )
+    async with platform.db.reads() as session:
+        position = await session.scalar(first)
+    if position is None:
+        return await last_position(platform)
+    return position - 1
+
+
+async def position_before_last(
+    platform: Platform, count: int, topics: Sequence[str] | None = None
+) -> int:
+    """The position after which the newest `count` events of `topics` (all when None) follow."""
+    for topic in topics or ():
+        platform.registry.get(topic)
+    query = select(LoggedEvent.position)
+    if topics is not None:
+        query = query.where(LoggedEvent.topic.in_(topics))
+    query = query.order_by(LoggedEvent.position.desc()).offset(count).limit(1)
+    async with platform.db.reads() as session:
+        return int(await session.scalar(query) or 0)
 
 
 async def last_position(platform: Platform) -> int:
