@@ -132,7 +132,23 @@ async def measure(url: str, rows: int) -> dict[str, float]:
     }
 
 
-async def run(args: argparse.Namespace) -> bool:
+async def wait_up(url: str) -> None:
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(600):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+async def up_and_measured(url: str, rows: int) -> dict[str, float]:
+    await wait_up(url)
+    return await measure(url, rows)
+
+
+def run(args: argparse.Namespace) -> bool:
     with tempfile.TemporaryDirectory(prefix="itvision-bulk-") as tmp:
         server = PostgresServer().start() if args.db == "postgres" else None
         database_url = (
@@ -146,20 +162,10 @@ async def run(args: argparse.Namespace) -> bool:
             ITVISION_LOG_LEVEL="warning",
         )
         port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from itvision.cli import app; app()", "serve", "--port", str(port)],
-            env=env,
-        )
+        serve = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
+        process = subprocess.Popen([*serve, "--port", str(port)], env=env)
         try:
-            url = f"http://127.0.0.1:{port}"
-            async with httpx.AsyncClient(base_url=url) as client:
-                for _ in range(600):
-                    try:
-                        if (await client.get("/healthz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
-            figures = await measure(url, args.rows)
+            figures = asyncio.run(up_and_measured(f"http://127.0.0.1:{port}", args.rows))
         finally:
             process.terminate()
             process.wait(60)
@@ -187,7 +193,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
-    sys.exit(0 if asyncio.run(run(args)) else 1)
+    sys.exit(0 if run(args) else 1)
 
 
 if __name__ == "__main__":
