@@ -129,7 +129,7 @@ def _settings() -> Settings:
     try:
         settings = load_settings()
     except ITVisionError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {exc.message}", soft_wrap=True)  # one line, even in a log
         raise typer.Exit(2) from None
     configure_logging(settings.log_level, settings.log_format)
     return settings
@@ -179,6 +179,7 @@ def serve(
     import uvicorn
 
     from itvision.app import build_platform, create_app
+    from itvision.http_server import server_options
     from itvision.platform.errors import ITVisionError
 
     settings = _settings()
@@ -204,8 +205,7 @@ def serve(
         create_app(platform, run_consumers=consumers),
         host=host or settings.host,
         port=port or settings.port,
-        log_config=None,
-        access_log=False,
+        **server_options(settings),
     )
 
 
