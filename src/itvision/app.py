@@ -1,7 +1,8 @@
 """The HTTP API: every engine's router, the operations routes, health and metrics.
 
-Errors are RFC 9457 problem+json with a stable `code`; a body that does not validate is a 422
-naming the field.
+Errors are RFC 9457 problem+json with a stable `code`; a body that does not validate (or is
+not JSON at all) is a 422 naming the field. Before a route reads a body, `RequestGuard` checks
+its size and, for a route that admits only some roles, the caller.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
 from itvision.platform.inputs import refuse_nul_characters
+from itvision.platform.problems import PROBLEM, problem, problem_of
+from itvision.platform.request_guard import RequestGuard, RouteRules, too_large
+from itvision.platform.security_headers import SecurityHeaders
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 
 log = structlog.get_logger("itvision.app")
-PROBLEM = "application/problem+json"
+__all__ = ["PROBLEM", "build_platform", "create_app", "problem"]
 
 
 def build_platform(settings: Settings) -> Platform:
@@ -60,7 +65,11 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.platform = platform
-    _install_error_handlers(app)
+    mounted = [("/api/events", "events", ops_router)] + [
+        (f"/api/{engine}", engine, router) for engine, router in bootstrap.routers()
+    ]
+    rules = RouteRules((prefix, router) for prefix, _, router in mounted)
+    _install_error_handlers(app, rules)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
@@ -87,33 +96,28 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         """AsyncAPI 3 description of every topic."""
         return asyncapi_document(request.app.state.platform.registry)
 
-    app.include_router(ops_router, prefix="/api/events", tags=["events"])
-    for engine, router in bootstrap.routers():
-        app.include_router(router, prefix=f"/api/{engine}", tags=[engine])
+    for prefix, tag, router in mounted:
+        app.include_router(router, prefix=prefix, tags=[tag])
+    app.add_middleware(RequestGuard, rules=rules)
+    app.add_middleware(SecurityHeaders)  # last added, outermost: on the guard's answers too
     return app
 
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {
-        "type": f"urn:itvision:problem:{code}",
-        "title": code.replace("_", " "),
-        "status": status,
-        "code": code,
-        "detail": detail,
-        **{k: v for k, v in extra.items() if v is not None},
-    }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
+def _install_error_handlers(app: FastAPI, rules: RouteRules) -> None:
     @app.exception_handler(ITVisionError)
     async def _domain(_: Request, exc: ITVisionError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.message, field=exc.field)
+        return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            _json_syntax_error(e, exc.body)
+            if e["type"] == "json_invalid"
+            else {
+                "field": ".".join(str(p) for p in e["loc"]),
+                "message": e["msg"],
+                "type": e["type"],
+            }
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
@@ -126,11 +130,46 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 413:  # a body sent without a length, counted past the limit
+            limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+            detail = too_large(limit) if isinstance(limit, int) else str(exc.detail)
+            return problem(413, "payload_too_large", detail, field="body")
+        if exc.status_code == 400 and (unreadable := _unreadable_body(exc.__cause__)):
+            return _invalid_body(unreadable)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (allowed := rules.methods_at(request.url.path)):
+            headers["Allow"] = ", ".join(sorted(allowed))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return problem(exc.status_code, code, str(exc.detail))
+        return problem(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", error=repr(exc))
         return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def _json_syntax_error(error: Any, document: Any) -> dict[str, str]:
+    """FastAPI's `json_invalid` gives a character offset: say where, as an editor would."""
+    position = error["loc"][-1] if isinstance(error["loc"][-1], int) else 0
+    reason = error.get("ctx", {}).get("error", "invalid JSON")
+    if isinstance(document, str):
+        line = document.count("\n", 0, position) + 1
+        column = position - document.rfind("\n", 0, position)
+        reason = f"invalid JSON at line {line}, column {column}: {reason}"
+    return {"field": "body", "message": reason, "type": "json_invalid"}
+
+
+def _unreadable_body(cause: BaseException | None) -> str | None:
+    """Why FastAPI could not parse a body it answered 400 "There was an error parsing the
+    body" for (it keeps the reason only as the exception's cause)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return f"the body is not valid {cause.encoding.upper()} (byte {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "the JSON body is nested too deeply"
+    return None
+
+
+def _invalid_body(message: str) -> JSONResponse:
+    errors = [{"field": "body", "message": message, "type": "json_invalid"}]
+    return problem(422, "validation_error", f"body: {message}", field="body", errors=errors)

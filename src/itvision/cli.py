@@ -156,7 +156,7 @@ def _settings() -> Settings:
     try:
         settings = load_settings()
     except ITVisionError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {exc.message}", soft_wrap=True)  # one line, even in a log
         raise typer.Exit(2) from None
     configure_logging(settings.log_level, settings.log_format)
     return settings
@@ -207,6 +207,7 @@ def serve(
     import uvicorn
 
     from itvision.app import build_platform, create_app
+    from itvision.http_protocol import server_options
     from itvision.http_server import HttpServer
     from itvision.platform.errors import ITVisionError
 
@@ -232,8 +233,7 @@ def serve(
         create_app(platform, run_consumers=consumers),
         host=host or settings.host,
         port=port or settings.port,
-        log_config=None,
-        access_log=False,
+        **server_options(settings),
     )
     server = HttpServer(config)
     _freeze_startup_objects()

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from itvision.platform.engine_settings import read_settings
 
 ENV_PREFIX = "ITVISION_"
+MIN_SECRET_BYTES = 32
+"""A shorter secret can be brute-forced offline from one signed token."""
 
 
 class Settings(BaseSettings):
@@ -43,6 +45,19 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body a route accepts unless it declares its own limit",
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, description="How long `serve` keeps an idle connection open"
+    )
+    http_header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long `serve` waits for a request's headers (or, between reads, its body)",
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
@@ -71,6 +86,16 @@ class Settings(BaseSettings):
     stop_grace_seconds: float = Field(
         default=30.0, gt=0, description="How long a stop waits for in-flight events"
     )
+
+    @field_validator("admin_token", "jwt_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_BYTES} bytes; make one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

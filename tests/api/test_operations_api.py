@@ -17,13 +17,14 @@ from tests.conftest import eventually, settings_for_tests
 from tests.demo_engine import DemoGroup
 from tests.platform.test_delivery import dead_letters, publish, wait_applied
 
-ADMIN = {"Authorization": "Bearer root-secret"}
+ADMIN_TOKEN = "root-secret-for-tests-0123456789abcdef"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @pytest.fixture
 def backend_settings(tmp_path):
     return settings_for_tests(
-        tmp_path, admin_token="root-secret", jwt_secret="jwt-secret-for-tests-0123456789abcdef"
+        tmp_path, admin_token=ADMIN_TOKEN, jwt_secret="jwt-secret-for-tests-0123456789abcdef"
     )
 
 

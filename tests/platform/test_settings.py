@@ -34,3 +34,16 @@ def test_a_wrong_value_names_the_variable(monkeypatch, variable, value):
 def test_kafka_url_lists_the_brokers(monkeypatch):
     monkeypatch.setenv("ITVISION_BUS_URL", "kafka://a:9092,b:9093")
     assert load_settings().kafka_bootstrap == ["a:9092", "b:9093"]
+
+
+@pytest.mark.parametrize("variable", ["ITVISION_JWT_SECRET", "ITVISION_ADMIN_TOKEN"])
+def test_a_secret_shorter_than_32_bytes_stops_the_start_naming_the_variable(monkeypatch, variable):
+    for short in ("a", "x" * 31, "é" * 15):  # 30 bytes, 15 characters
+        monkeypatch.setenv(variable, short)
+        with pytest.raises(ConfigurationError) as error:
+            load_settings()
+        assert error.value.message.startswith(f"{variable}: must be at least 32 bytes")
+        assert "secrets.token_urlsafe" in error.value.message
+        assert "\n" not in error.value.message
+    monkeypatch.setenv(variable, "x" * 32)
+    assert load_settings()

@@ -5,6 +5,10 @@ signed with ITVISION_JWT_SECRET (claims `sub` and `role`), or ITVISION_ADMIN_TOK
 bootstraps the first admin. Every route declares the roles it admits with `require(...)`, or
 declares itself open with `public`; a customer or technician reaches only their own records
 (`Principal.ensure_owns`).
+
+FastAPI parses a body before it runs any dependency, so for a request with a body the caller
+is authenticated first by `request_guard` (without reading the body), which leaves the
+principal in the request's state for `require(...)` to take.
 """
 
 from __future__ import annotations
@@ -13,23 +17,28 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from itvision.platform.db import Base, Database, UtcDateTime
-from itvision.platform.errors import Forbidden, NotFound, Unauthenticated
+from itvision.platform.errors import Forbidden, InvalidToken, NotFound, Unauthenticated
 from itvision.platform.events import utcnow
 from itvision.settings import Settings
 
 TOKEN_PREFIX = "itv_"
+PRINCIPAL_STATE = "itvision.principal"
+"""Key of the request state where `request_guard` leaves a caller it authenticated."""
 
 
 class Role(StrEnum):
@@ -55,11 +64,12 @@ class Principal:
     def owns(self, owner_subject: str) -> bool:
         return self.is_staff or self.subject == owner_subject
 
-    def ensure_owns(self, owner_subject: str, what: str = "record") -> None:
+    def ensure_owns(self, owner_subject: str, what: str = "record", field: str = "") -> None:
         """Staff see everything; anyone else only their own records. Someone else's record
-        answers 404, as if it did not exist, so ids cannot be probed."""
+        answers the very 404 a missing one does (`{what} not found` on `{what}_id`, unless
+        `field` says otherwise), so ids cannot be probed."""
         if not self.owns(owner_subject):
-            raise NotFound(f"{what} not found")
+            raise NotFound(f"{what} not found", field=field or f"{what}_id")
 
 
 class ApiToken(Base):
@@ -107,10 +117,10 @@ async def authenticate(token: str, settings: Settings, db: Database) -> Principa
                 )
             )
         if row is None:
-            raise Unauthenticated("unknown or revoked token")
+            raise InvalidToken("unknown or revoked token")
         return Principal(row.subject, Role(row.role))
     if settings.jwt_secret is None:
-        raise Unauthenticated("unknown token")
+        raise InvalidToken("unknown token")
     try:
         claims = jwt.decode(
             token,
@@ -120,7 +130,7 @@ async def authenticate(token: str, settings: Settings, db: Database) -> Principa
         )
         return Principal(str(claims["sub"]), Role(claims.get("role", Role.CUSTOMER)))
     except (jwt.PyJWTError, ValueError) as exc:
-        raise Unauthenticated(f"invalid token: {exc}") from None
+        raise InvalidToken(f"invalid token: {exc}") from None
 
 
 _bearer = HTTPBearer(auto_error=False, description="API key (itv_…) or JWT")
@@ -132,8 +142,20 @@ async def _principal(
 ) -> Principal | None:
     if credentials is None:
         return None
+    known: Principal | None = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    if known is not None:
+        return known
     platform = request.app.state.platform
     return await authenticate(credentials.credentials, platform.settings, platform.db)
+
+
+def admit(principal: Principal | None, roles: frozenset[Role]) -> Principal:
+    """The caller, if one of `roles`; otherwise a 401 (no token) or a 403."""
+    if principal is None:
+        raise Unauthenticated("a bearer token is required")
+    if principal.role not in roles:
+        raise Forbidden(f"role {principal.role} may not do this")
+    return principal
 
 
 def require(*roles: Role):  # type: ignore[no-untyped-def]
@@ -143,14 +165,31 @@ def require(*roles: Role):  # type: ignore[no-untyped-def]
     async def dependency(
         principal: Annotated[Principal | None, Depends(_principal)],
     ) -> Principal:
-        if principal is None:
-            raise Unauthenticated("a bearer token is required")
-        if principal.role not in admitted:
-            raise Forbidden(f"role {principal.role} may not do this")
-        return principal
+        return admit(principal, admitted)
 
     dependency.admitted_roles = admitted  # type: ignore[attr-defined]
     return Depends(dependency)
+
+
+def admitted_roles(dependant: Dependant) -> frozenset[Role] | None:
+    """The roles a route admits (from its `require(...)`), or None for an open route."""
+    for call in _calls(dependant):
+        roles: frozenset[Role] | None = getattr(call, "admitted_roles", None)
+        if roles is not None:
+            return roles
+    return None
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, as `HTTPBearer` reads it."""
+    scheme, token = get_authorization_scheme_param(authorization)
+    return token if scheme.lower() == "bearer" and token else None
 
 
 async def _public(

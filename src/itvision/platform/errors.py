@@ -13,6 +13,11 @@ class ITVisionError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer must carry (a challenge for a 401)."""
+        return {}
+
 
 class NotFound(ITVisionError):
     status = 404
@@ -25,8 +30,21 @@ class Conflict(ITVisionError):
 
 
 class Unauthenticated(ITVisionError):
+    """No credentials: the challenge names the scheme only (RFC 6750 §3.1)."""
+
     status = 401
     code = "unauthenticated"
+    challenge = "Bearer"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": self.challenge}
+
+
+class InvalidToken(Unauthenticated):
+    """A token was sent and is unknown, revoked, expired or badly signed."""
+
+    challenge = 'Bearer error="invalid_token"'
 
 
 class Forbidden(ITVisionError):

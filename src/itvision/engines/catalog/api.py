@@ -178,6 +178,7 @@ async def record_view(
 
 @router.post(
     "/imports",
+    max_body_size=MAX_IMPORT_BYTES,  # above the platform's default (ITVISION_MAX_BODY_BYTES)
     openapi_extra={
         "requestBody": {
             "required": True,
