@@ -21,7 +21,8 @@ from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
-from itvision.platform.inputs import refuse_nul_characters
+from itvision.platform.inputs import check_request
+from itvision.platform.openapi import document_api, may_answer
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 
@@ -57,7 +58,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         version="0.1.0",
         description="Business engines of the IT Vision marketplace (XOF; Senegal, Côte d'Ivoire).",
         lifespan=lifespan,
-        dependencies=[Depends(refuse_nul_characters)],
+        dependencies=[Depends(check_request)],
     )
     app.state.platform = platform
     _install_error_handlers(app)
@@ -67,7 +68,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         """The process is up."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get("/readyz", tags=["operations"], responses=may_answer(503))
     async def readyz(request: Request) -> JSONResponse:
         """The database and the bus are reachable (503 otherwise)."""
         checks = await request.app.state.platform.readiness()
@@ -90,6 +91,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
     app.include_router(ops_router, prefix="/api/events", tags=["events"])
     for engine, router in bootstrap.routers():
         app.include_router(router, prefix=f"/api/{engine}", tags=[engine])
+    document_api(app)
     return app
 
 

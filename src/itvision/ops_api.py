@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from itvision.platform.auth import Admin, Anyone, Staff
 from itvision.platform.bus import operations
 from itvision.platform.deps import PlatformDep
+from itvision.platform.errors import ConfigurationError, NotFound
+from itvision.platform.inputs import InputModel, Omittable
 
 router = APIRouter()
 LetterId = Annotated[int, Path(ge=1, le=2**62, description="Dead letter id")]
@@ -49,9 +51,13 @@ class DeadLetterPublic(BaseModel):
     message: str
 
 
-class ReplayRequest(BaseModel):
-    from_offset: int | None = Field(default=None, ge=0, le=2**62)
-    from_time: AwareDatetime | None = None
+class ReplayRequest(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["from_offset"]}, {"required": ["from_time"]}]}
+    )
+
+    from_offset: Omittable[Annotated[int, Field(ge=0, le=2**62)]] = None
+    from_time: Omittable[AwareDatetime] = None
 
     @model_validator(mode="after")
     def _one_of(self) -> ReplayRequest:
@@ -86,6 +92,10 @@ async def replay_group(
     platform: PlatformDep, group: str, body: ReplayRequest, _: Admin
 ) -> dict[str, str]:
     """Reset a group to an offset or a time; its events are applied again from there."""
+    try:
+        platform.group(group)
+    except ConfigurationError as exc:
+        raise NotFound(exc.message, field="group") from None
     done = await operations.reset_group(
         platform, group, from_offset=body.from_offset, from_time=body.from_time
     )
