@@ -9,8 +9,9 @@ document it generates, once, derived from each route:
   record or a body refers to one, 409 where it changes state, 400/413/415 where it reads a body;
   a route declares more with `responses=may_answer(…)` (a public route that is stricter for
   some inputs);
-- security requirements only on the routes that need a token (FastAPI marks every route that
-  reads one, even an open one).
+- a token required only by the routes that need one: FastAPI marks every route that reads one
+  as needing it, even an open one, where it is optional (`security: [{}, {HTTPBearer: []}]`:
+  it may show more, and an unknown one is a 401).
 
 What a body's fields accept (nullability, steps, exclusions) is said by the models themselves.
 """
@@ -111,7 +112,12 @@ def _describe(document: dict[str, Any], routes: list[RouteContext]) -> None:
 
 def _describe_operation(operation: dict[str, Any], route: RouteContext, method: str) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    for derived in errors_of(route, method):
+    statuses = errors_of(route, method)
+    if "security" in operation and not requires_token(route):
+        # Open to anyone: a token is optional (it may show more), and a bad one is a 401.
+        operation["security"] = [{}, *operation["security"]]
+        statuses.append(401)
+    for derived in statuses:
         responses.setdefault(str(derived), {"description": WHY[derived]})
     for code, response in responses.items():
         if code.startswith(("4", "5")):
@@ -121,8 +127,6 @@ def _describe_operation(operation: dict[str, Any], route: RouteContext, method: 
             if int(code) in WHY and response.get("description") == "Validation Error":
                 response["description"] = WHY[int(code)]
     operation["responses"] = dict(sorted(responses.items()))
-    if not requires_token(route):
-        operation.pop("security", None)
 
 
 def errors_of(route: APIRoute | RouteContext, method: str) -> list[int]:

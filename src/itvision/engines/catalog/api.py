@@ -39,6 +39,7 @@ from itvision.engines.catalog.services import categories, imports, products
 from itvision.platform.auth import Anyone, Staff
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import PayloadTooLarge
+from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 from itvision.platform.spreadsheets import CsvResponse
 
@@ -82,7 +83,7 @@ async def update_category(
     return await category_queries.get_category(platform, category_id, staff=True)
 
 
-@router.get("/products")
+@router.get("/products", responses=may_answer(403))
 async def list_products(
     platform: PlatformDep,
     caller: Anyone,

@@ -76,15 +76,20 @@ Images = Annotated[
 ]
 Options = Annotated[
     dict[
-        Annotated[str, StringConstraints(max_length=40)],
-        Annotated[str, StringConstraints(max_length=100)],
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(min_length=1, max_length=100)],
     ],
     Field(
         min_length=1, max_length=MAX_OPTIONS, examples=[{"couleur": "Noir", "capacite": "256 Go"}]
     ),
 ]
 CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
-Slug = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Slug = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"),
+    Field(description="Letters, digits and hyphens; kept in lower case"),
+]
+ParentRef = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 CategoryRef = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80),
@@ -108,7 +113,7 @@ class CategoryCreate(_Body):
     name_fr: CategoryName
     name_en: CategoryName | None = None
     slug: Slug | None = Field(default=None, description="Default: made from the French name")
-    parent_id: str | None = Field(default=None, description="Parent category id or slug")
+    parent_id: ParentRef | None = Field(default=None, description="Parent category id or slug")
     is_active: bool = True
 
     def command(self) -> CreateCategory:
@@ -119,7 +124,7 @@ class CategoryUpdate(_Patch):
     name_fr: Omittable[CategoryName] = None
     name_en: CategoryName | None = None
     slug: Omittable[Slug] = None
-    parent_id: str | None = Field(default=None, description="null: move to the top level")
+    parent_id: ParentRef | None = Field(default=None, description="null: move to the top level")
     is_active: Omittable[bool] = None
 
     def command(self, ref: str) -> UpdateCategory:

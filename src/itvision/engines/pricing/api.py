@@ -51,6 +51,7 @@ from itvision.engines.pricing.services.settings import (
 from itvision.platform.auth import Admin, Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import Forbidden, InvalidInput, NotFound
+from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
@@ -154,6 +155,7 @@ async def get_price_history(
     "/quotes",
     status_code=201,
     response_model=QuoteBreakdownPublic | QuotePublic,
+    responses=may_answer(403),
     description=_with_formula(
         "Price a cart (lines of SKU × quantity) and keep the quote: `GET /quotes/{id}` answers "
         "exactly this. A customer's quote is theirs; an anonymous quote is kept too, but only "
