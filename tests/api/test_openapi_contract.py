@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 from schemathesis.config import SchemathesisConfig
 
 from itvision import bootstrap
 from itvision.app import create_app
+from itvision.platform.inputs import InputModel
 from itvision.platform.system import Platform
 from tests.conftest import settings_for_tests
 
@@ -146,3 +149,28 @@ def test_constraints_the_validators_enforce_are_in_the_schema():
     )
     imports = operation("get", "/api/catalog/imports/template")["responses"]["200"]["content"]
     assert list(imports) == ["text/csv"]
+
+
+def test_every_model_the_api_reads_refuses_unstorable_text():
+    """Bodies and query models derive from InputModel, so none can forget the check."""
+    read: list[type] = []
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute):
+            continue
+        fields = [f for d in _all(route.dependant) for f in d.query_params]
+        if route.body_field is not None:
+            fields.append(route.body_field)
+        read += [
+            f.field_info.annotation
+            for f in fields
+            if isinstance(f.field_info.annotation, type)
+            and issubclass(f.field_info.annotation, BaseModel)
+        ]
+    assert len(read) > 20
+    assert [m.__name__ for m in read if not issubclass(m, InputModel)] == []
+
+
+def _all(dependant):
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _all(sub)
