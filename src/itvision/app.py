@@ -23,7 +23,8 @@ from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
-from itvision.platform.inputs import refuse_nul_characters
+from itvision.platform.inputs import check_request
+from itvision.platform.openapi import document_api, may_answer
 from itvision.platform.problems import PROBLEM, problem, problem_of
 from itvision.platform.request_guard import RequestGuard, RouteRules, too_large
 from itvision.platform.security_headers import SecurityHeaders
@@ -62,7 +63,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         version="0.1.0",
         description="Business engines of the IT Vision marketplace (XOF; Senegal, Côte d'Ivoire).",
         lifespan=lifespan,
-        dependencies=[Depends(refuse_nul_characters)],
+        dependencies=[Depends(check_request)],
     )
     app.state.platform = platform
     mounted = [("/api/events", "events", ops_router)] + [
@@ -76,7 +77,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         """The process is up."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get("/readyz", tags=["operations"], responses=may_answer(503))
     async def readyz(request: Request) -> JSONResponse:
         """The database and the bus are reachable (503 otherwise)."""
         checks = await request.app.state.platform.readiness()
@@ -100,6 +101,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         app.include_router(router, prefix=prefix, tags=[tag])
     app.add_middleware(RequestGuard, rules=rules)
     app.add_middleware(SecurityHeaders)  # last added, outermost: on the guard's answers too
+    document_api(app)
     return app
 
 

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from itvision.platform.auth import Admin, Anyone, Staff
 from itvision.platform.bus import operations
 from itvision.platform.deps import PlatformDep
-from itvision.platform.errors import InvalidInput
+from itvision.platform.errors import ConfigurationError, InvalidInput, NotFound
 from itvision.platform.events import Envelope
+from itvision.platform.inputs import InputModel, Moment, Omittable
 from itvision.platform.system import Platform
 
 router = APIRouter()
@@ -52,30 +53,6 @@ class DeadLetterPublic(BaseModel):
     message: str
 
 
-class Problem(BaseModel):
-    """An error, as RFC 9457 problem details (`application/problem+json`)."""
-
-    type: str = Field(examples=["urn:itvision:problem:validation_error"])
-    title: str
-    status: int
-    code: str = Field(description="Stable, for programs", examples=["validation_error"])
-    detail: str = Field(description="For people")
-    field: str | None = Field(default=None, description="The offending input, e.g. `query.topic`")
-
-
-def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    meaning = {401: "No valid bearer token", 403: "The caller's role may not do this"}
-    meaning[422] = "An input does not validate; `field` names it"
-    schema = Problem.model_json_schema()
-    return {
-        status: {
-            "description": meaning[status],
-            "content": {"application/problem+json": {"schema": schema}},
-        }
-        for status in statuses
-    }
-
-
 class LoggedEventPublic(BaseModel):
     position: int = Field(description="Where the event is in the log (positions only grow)")
     event: Envelope = Field(description="The event as it travels (the envelope's JSON)")
@@ -90,9 +67,13 @@ class EventLogPage(BaseModel):
     more: bool = Field(description="More events follow this page already")
 
 
-class ReplayRequest(BaseModel):
-    from_offset: int | None = Field(default=None, ge=0, le=2**62)
-    from_time: AwareDatetime | None = None
+class ReplayRequest(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["from_offset"]}, {"required": ["from_time"]}]}
+    )
+
+    from_offset: Omittable[Annotated[int, Field(ge=0, le=2**62)]] = None
+    from_time: Omittable[Moment] = None
 
     @model_validator(mode="after")
     def _one_of(self) -> ReplayRequest:
@@ -116,7 +97,7 @@ async def list_topics(platform: PlatformDep, _: Anyone) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/log", response_model=EventLogPage, responses=_problems(401, 403, 422))
+@router.get("/log", response_model=EventLogPage)
 async def read_event_log(
     platform: PlatformDep,
     _: Staff,
@@ -132,7 +113,7 @@ async def read_event_log(
         Query(ge=0, le=2**62, description="Events after this position (a page's `next`)"),
     ] = None,
     since: Annotated[
-        AwareDatetime | None,
+        Moment | None,
         Query(description="Events logged at or after this RFC 3339 time (instead of `after`)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Events per page")] = 100,
@@ -180,6 +161,10 @@ async def replay_group(
     platform: PlatformDep, group: str, body: ReplayRequest, _: Admin
 ) -> dict[str, str]:
     """Reset a group to an offset or a time; its events are applied again from there."""
+    try:
+        platform.group(group)
+    except ConfigurationError as exc:
+        raise NotFound(exc.message, field="group") from None
     done = await operations.reset_group(
         platform, group, from_offset=body.from_offset, from_time=body.from_time
     )

@@ -163,5 +163,7 @@ async def test_the_openapi_document_describes_the_page_and_the_errors(client):
     page = document["components"]["schemas"][ok["$ref"].rsplit("/", 1)[1]]
     assert {"items", "next", "more"} <= set(page["properties"])
     for status in ("401", "403", "422"):
-        problem = operation["responses"][status]["content"]["application/problem+json"]
-        assert {"code", "field", "detail"} <= set(problem["schema"]["properties"])
+        schema = operation["responses"][status]["content"]["application/problem+json"]["schema"]
+        if "$ref" in schema:
+            schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        assert {"code", "field", "detail"} <= set(schema["properties"])

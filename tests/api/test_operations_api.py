@@ -131,7 +131,8 @@ async def test_a_body_that_does_not_validate_is_a_422_naming_the_field(client):
     unknown_group = await client.post(
         "/api/events/groups/nobody/replay", json={"from_offset": 0}, headers=ADMIN
     )
-    assert unknown_group.status_code == 400
+    # a path naming no group is a 404, as for any record (the OpenAPI document says so)
+    assert (unknown_group.status_code, unknown_group.json()["field"]) == (404, "group")
     assert "nobody" in unknown_group.json()["detail"]
 
 

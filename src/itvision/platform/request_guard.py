@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 class RouteRule:
     methods: frozenset[str]
     path: re.Pattern[str]
+    template: str
     roles: frozenset[Role] | None
     max_body_bytes: int | None
 
@@ -61,16 +62,20 @@ class RouteRules:
         ]
 
     def methods_at(self, path: str) -> set[str]:
-        """Every method some route at `path` answers (Starlette's 405 names only the first
-        route's)."""
-        return {
-            method
+        """Every method of the resource at `path` (Starlette's 405 names only the first
+        route's). The resource is the most specific path template that matches, as the API
+        document lists it: `/categories/tree`, not `/categories/{category_id}`."""
+        matching = [
+            rule
             for prefix, rules in self._by_prefix
             if path.startswith(prefix)
             for rule in rules
             if rule.path.match(path)
-            for method in rule.methods
-        }
+        ]
+        if not matching:
+            return set()
+        resource = min((r.template for r in matching), key=lambda t: t.count("{"))
+        return {m for rule in matching if rule.template == resource for m in rule.methods}
 
     def find(self, method: str, path: str) -> RouteRule | None:
         for prefix, rules in self._by_prefix:
@@ -85,6 +90,7 @@ def _rule(prefix: str, route: APIRoute) -> RouteRule:
     return RouteRule(
         methods=frozenset(route.methods or ()),
         path=compile_path(prefix + route.path)[0],
+        template=prefix + route.path,
         roles=admitted_roles(route.dependant),
         max_body_bytes=route.max_body_size,
     )

@@ -44,6 +44,17 @@ async def test_a_product_is_created_with_its_variants_and_announced(api, tree):
     assert {v["productId"] for v in variants} == {product["id"]}
 
 
+async def test_a_sku_is_kept_as_typed_or_refused_with_a_reason(api, tree):
+    await create(api, laptop("SS-1"))
+    refused = await api.post("/api/catalog/products", json=laptop("ß-1"), role="staff")
+    assert refused.status_code == 422
+    assert (refused.json()["field"], refused.json()["code"]) == ("sku", "validation_error")
+    assert "ß-1" in refused.json()["detail"]
+    assert (await api.get("/api/catalog/products/by-sku/ß-1")).status_code == 404
+    typed = await create(api, laptop("hp-1"))
+    assert typed["sku"] == "HP-1"  # ASCII case does not matter, as documented
+
+
 async def test_a_duplicate_sku_is_a_409_naming_it(api, tree):
     await create(api, laptop(variants=[{"sku": "HP-840-G8-1TO", "options": {"capacite": "1 To"}}]))
     for body in (

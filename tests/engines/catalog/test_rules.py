@@ -30,6 +30,15 @@ def test_malformed_skus_are_refused_naming_the_field(raw):
     assert violation.field == "variants.0.sku"
 
 
+@pytest.mark.parametrize("raw", ["ß-1", "\ufb01-1", "\u0131-1", "\u212a-1", "é-1"])
+def test_a_sku_is_refused_rather_than_rewritten(raw):
+    # upper-casing would store 'ß-1' as 'SS-1', 'ı-1' as 'I-1': a SKU is kept as typed or refused
+    violation = broken("invalid_sku", products.normalize_sku, raw)
+    assert violation.field == "sku"
+    assert "A to Z (no accents)" in violation.text("en")
+    assert products.stored_sku(raw) is None
+
+
 def test_slugs_come_from_french_names():
     assert categories.slugify("Ordinateurs portables & PC") == "ordinateurs-portables-pc"
     assert categories.slugify("Téléphones / Écrans") == "telephones-ecrans"

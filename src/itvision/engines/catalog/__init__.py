@@ -102,9 +102,13 @@ async def get_product(platform: Platform, product_id: str) -> CatalogProduct | N
 async def get_product_by_sku(platform: Platform, sku: str) -> CatalogProduct | None:
     """The product with this SKU (not a variant's; see get_variant_by_sku). Case-insensitive."""
     from itvision.engines.catalog.models import Sku
+    from itvision.engines.catalog.rules.products import stored_sku
 
+    key = stored_sku(sku)
+    if key is None:
+        return None
     async with read_session(platform) as session:
-        claim = await session.get(Sku, sku.strip().upper())
+        claim = await session.get(Sku, key)
     if claim is None or claim.variant_id is not None:
         return None
     return await get_product(platform, claim.product_id)
@@ -114,13 +118,17 @@ async def get_variant_by_sku(platform: Platform, sku: str) -> CatalogVariant | N
     from sqlalchemy import select
 
     from itvision.engines.catalog.models import Product, Variant
+    from itvision.engines.catalog.rules.products import stored_sku
 
+    key = stored_sku(sku)
+    if key is None:
+        return None
     async with read_session(platform) as session:
         row = (
             await session.execute(
                 select(Variant, Product)
                 .join(Product, Product.id == Variant.product_id)
-                .where(Variant.sku == sku.strip().upper())
+                .where(Variant.sku == key)
             )
         ).first()
     return None if row is None else _variant(row[0], row[1])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import PlainTextResponse
 
 from itvision.engines.catalog.commands import ArchiveProduct, CreateVariant, ImportCatalog
 from itvision.engines.catalog.queries import categories as category_queries
@@ -39,8 +38,10 @@ from itvision.engines.catalog.schemas import (
 from itvision.engines.catalog.services import categories, imports, products
 from itvision.platform.auth import Anyone, Staff
 from itvision.platform.deps import PlatformDep
-from itvision.platform.errors import PayloadTooLarge, UnsupportedMediaType
+from itvision.platform.errors import PayloadTooLarge
+from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
+from itvision.platform.spreadsheets import CsvResponse
 
 router = APIRouter()
 
@@ -82,7 +83,7 @@ async def update_category(
     return await category_queries.get_category(platform, category_id, staff=True)
 
 
-@router.get("/products")
+@router.get("/products", responses=may_answer(403))
 async def list_products(
     platform: PlatformDep,
     caller: Anyone,
@@ -205,10 +206,6 @@ async def import_csv(
     """Import a spreadsheet saved as CSV, sent as the request body (`Content-Type: text/csv`).
     Valid rows are created or updated in one transaction; invalid rows are reported with row,
     column and reason. See docs/engines/catalog.md for the columns."""
-    if request.headers.get("content-type", "").startswith("multipart/"):
-        raise UnsupportedMediaType(
-            "send the CSV file itself as the body (Content-Type: text/csv)", field="body"
-        )
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
@@ -223,11 +220,9 @@ async def import_csv(
     return ImportReport.of(await imports.import_catalog(platform, command), lang)
 
 
-@router.get("/imports/template", response_class=PlainTextResponse)
-async def import_template(_: Staff) -> PlainTextResponse:
+@router.get("/imports/template", response_class=CsvResponse)
+async def import_template(_: Staff) -> CsvResponse:
     """A CSV file to fill in: the header row with French column names and two example rows."""
-    return PlainTextResponse(
-        CSV_TEMPLATE,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="catalogue.csv"'},
+    return CsvResponse(
+        CSV_TEMPLATE, headers={"Content-Disposition": 'attachment; filename="catalogue.csv"'}
     )

@@ -10,16 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from itvision.engines.catalog.commands import (
     CreateCategory,
@@ -35,6 +28,7 @@ from itvision.engines.catalog.rules.products import LENGTHS, MAX_IMAGES, MAX_OPT
 from itvision.engines.catalog.rules.rows import product_values
 from itvision.engines.catalog.rules.violations import Language
 from itvision.platform.auth import Principal, Role
+from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable, QueryModel
 
 if TYPE_CHECKING:
     from itvision.engines.catalog.models import Category, Product, ProductPrice, Variant
@@ -61,9 +55,16 @@ Brand = Annotated[str, _length("brand")]
 Cpu = Annotated[str, _length("cpu")]
 RamGb = Annotated[int, _bounds("ram_gb")]
 StorageGb = Annotated[int, _bounds("storage_gb")]
+TENTH = Decimal("0.1")
 ScreenInches = Annotated[
     Decimal,
-    Field(ge=RANGES["screen_inches"][0], le=RANGES["screen_inches"][1], decimal_places=1),
+    Field(
+        ge=RANGES["screen_inches"][0],
+        le=RANGES["screen_inches"][1],
+        decimal_places=1,
+        multiple_of=TENTH,
+    ),
+    JSON_NUMBER,
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
 WarrantyMonths = Annotated[int, _bounds("warranty_months")]
@@ -75,15 +76,20 @@ Images = Annotated[
 ]
 Options = Annotated[
     dict[
-        Annotated[str, StringConstraints(max_length=40)],
-        Annotated[str, StringConstraints(max_length=100)],
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(min_length=1, max_length=100)],
     ],
     Field(
         min_length=1, max_length=MAX_OPTIONS, examples=[{"couleur": "Noir", "capacite": "256 Go"}]
     ),
 ]
 CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
-Slug = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Slug = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"),
+    Field(description="Letters, digits and hyphens; kept in lower case"),
+]
+ParentRef = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 CategoryRef = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80),
@@ -91,21 +97,13 @@ CategoryRef = Annotated[
 ]
 
 
-class _Body(BaseModel):
+class _Body(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class _Patch(_Body):
-    """A partial update: only the fields sent change; `null` clears an optional field."""
-
-    NOT_NULL: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any, info: Any) -> Any:
-        if value is None and info.field_name in cls.NOT_NULL:
-            raise ValueError("may not be null")
-        return value
+    """A partial update: only the fields sent change; `null` clears an optional field, and
+    the `Omittable` ones may be left out but not cleared."""
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -115,7 +113,7 @@ class CategoryCreate(_Body):
     name_fr: CategoryName
     name_en: CategoryName | None = None
     slug: Slug | None = Field(default=None, description="Default: made from the French name")
-    parent_id: str | None = Field(default=None, description="Parent category id or slug")
+    parent_id: ParentRef | None = Field(default=None, description="Parent category id or slug")
     is_active: bool = True
 
     def command(self) -> CreateCategory:
@@ -123,13 +121,11 @@ class CategoryCreate(_Body):
 
 
 class CategoryUpdate(_Patch):
-    NOT_NULL = frozenset({"name_fr", "slug", "is_active"})
-
-    name_fr: CategoryName | None = None
+    name_fr: Omittable[CategoryName] = None
     name_en: CategoryName | None = None
-    slug: Slug | None = None
-    parent_id: str | None = Field(default=None, description="null: move to the top level")
-    is_active: bool | None = None
+    slug: Omittable[Slug] = None
+    parent_id: ParentRef | None = Field(default=None, description="null: move to the top level")
+    is_active: Omittable[bool] = None
 
     def command(self, ref: str) -> UpdateCategory:
         return UpdateCategory(category=ref, **self.changes())
@@ -174,9 +170,7 @@ class VariantCreate(_Body):
 
 
 class VariantUpdate(_Patch):
-    NOT_NULL = frozenset({"options"})
-
-    options: Options | None = None
+    options: Omittable[Options] = None
     weight_grams: WeightGrams | None = None
     base_cost: BaseCost | None = None
 
@@ -215,16 +209,14 @@ class ProductCreate(_Body):
 class ProductUpdate(_Patch):
     """Any product field but the SKU, which names the product for good."""
 
-    NOT_NULL = frozenset({"name_fr", "category_id", "status", "condition", "base_cost", "images"})
-
-    name_fr: NameFr | None = None
+    name_fr: Omittable[NameFr] = None
     name_en: NameEn | None = None
     description_fr: DescriptionFr | None = None
     description_en: DescriptionEn | None = None
     brand: Brand | None = None
-    category_id: CategoryRef | None = None
-    status: ProductStatus | None = None
-    condition: Condition | None = None
+    category_id: Omittable[CategoryRef] = None
+    status: Omittable[ProductStatus] = None
+    condition: Omittable[Condition] = None
     grade: Grade | None = None
     ram_gb: RamGb | None = None
     storage_gb: StorageGb | None = None
@@ -232,8 +224,8 @@ class ProductUpdate(_Patch):
     screen_inches: ScreenInches | None = None
     warranty_months: WarrantyMonths | None = None
     weight_grams: WeightGrams | None = None
-    base_cost: BaseCost | None = None
-    images: Images | None = None
+    base_cost: Omittable[BaseCost] = None
+    images: Omittable[Images] = None
 
     def command(self, product_id: str) -> UpdateProduct:
         changes = self.changes()
@@ -363,16 +355,22 @@ Sort = Literal[
 
 # Query bounds: wide enough for any real filter, narrow enough for every database's integers.
 FilterInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
-FilterInches = Annotated[Decimal, Field(ge=0, le=RANGES["screen_inches"][1], decimal_places=1)]
+FilterInches = Annotated[
+    Decimal,
+    Field(ge=0, le=RANGES["screen_inches"][1], decimal_places=1, multiple_of=TENTH),
+    JSON_NUMBER,
+]
 
 
-class ProductFilters(BaseModel):
+class ProductFilters(QueryModel):
     """Query parameters of the product list. A repeated parameter means any of its values
     (`?brand=HP&brand=Dell`); `min_`/`max_` bounds are inclusive; price filters keep only
     priced products."""
 
     category: str | None = Field(
-        default=None, description="Category id or slug: that category and all below it"
+        default=None,
+        min_length=1,
+        description="Category id or slug: that category and all below it",
     )
     brand: list[str] = []
     status: list[ProductStatus] = Field(default=[], description="Staff only, but for 'active'")

@@ -12,6 +12,7 @@ from itvision.engines.inventory.events import MovementReason
 from itvision.engines.inventory.queries import StockView
 from itvision.engines.inventory.rules import ReservationStatus
 from itvision.engines.inventory.services.reconciliation import ReconcileReport
+from itvision.platform.inputs import InputModel
 
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 LocationCode = Annotated[
@@ -28,7 +29,7 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
-class _Input(BaseModel):
+class _Input(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -63,7 +64,15 @@ class ReturnCreate(ReceiptCreate):
 class AdjustmentCreate(_Input):
     sku: Sku
     warehouse_id: LocationCode
-    delta: Annotated[int, Field(ge=-1_000_000, le=1_000_000, description="Not zero")]
+    delta: Annotated[
+        int,
+        Field(
+            ge=-1_000_000,
+            le=1_000_000,
+            description="Not zero",
+            json_schema_extra={"not": {"const": 0}},
+        ),
+    ]
     reference: Reference
     note: Note = Field(description="Why: breakage, theft, a unit found…")
 

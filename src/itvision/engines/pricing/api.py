@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from itvision.engines.pricing.commands import (
     CartLine,
@@ -51,6 +51,8 @@ from itvision.engines.pricing.services.settings import (
 from itvision.platform.auth import Admin, Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import Forbidden, InvalidInput, NotFound
+from itvision.platform.inputs import Moment
+from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
@@ -119,7 +121,7 @@ async def get_price(
     sku: Annotated[str, Path(max_length=100)],
     quantity: Annotated[int, Query(ge=1, le=100_000)] = 1,
     at: Annotated[
-        AwareDatetime | None, Query(description="A past moment, RFC 3339 with its zone")
+        Moment | None, Query(description="A past moment, RFC 3339 with its zone")
     ] = None,
 ) -> Response:
     if at is not None and quantity != 1:
@@ -154,6 +156,7 @@ async def get_price_history(
     "/quotes",
     status_code=201,
     response_model=QuoteBreakdownPublic | QuotePublic,
+    responses=may_answer(403),
     description=_with_formula(
         "Price a cart (lines of SKU × quantity) and keep the quote: `GET /quotes/{id}` answers "
         "exactly this. A customer's quote is theirs; an anonymous quote is kept too, but only "

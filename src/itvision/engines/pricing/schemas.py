@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from itvision.engines.pricing.models import PriceRecord, StoredQuote
 from itvision.engines.pricing.queries.prices import PriceView, recorded
@@ -20,39 +20,44 @@ from itvision.engines.pricing.rules.formula import UnitPrice
 from itvision.engines.pricing.rules.scopes import GlobalSettings, Overrides
 from itvision.engines.pricing.rules.tiers import Tier
 from itvision.platform.events import Rate, UtcDatetime
+from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable
 
-RateIn = Annotated[Decimal, Field(ge=0, le=1, decimal_places=4, description="0.25 is 25 %")]
+RATE_STEP = Decimal("0.0001")  # rates are kept to 4 decimals (0.1234 is 12.34 %)
+RateIn = Annotated[
+    Decimal,
+    Field(ge=0, le=1, decimal_places=4, multiple_of=RATE_STEP, description="0.25 is 25 %"),
+    JSON_NUMBER,
+]
 Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:/-]+$")]
 
 
-class _Input(BaseModel):
+class _Input(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class TierCreate(_Input):
     min_quantity: int = Field(ge=2, le=1_000_000, description="From this many units of one SKU")
-    discount_rate: Decimal = Field(gt=0, le=Decimal("0.9"), decimal_places=4)
+    discount_rate: Annotated[
+        Decimal,
+        Field(gt=0, le=Decimal("0.9"), decimal_places=4, multiple_of=RATE_STEP),
+        JSON_NUMBER,
+    ]
 
 
 class GlobalSettingsUpdate(_Input):
-    """Only the fields given change; a field cannot be set to null."""
+    """Only the fields given change (at least one); a field cannot be set to null."""
 
-    default_margin_rate: RateIn | None = None
-    service_fee_rate: RateIn | None = None
-    insurance_rate: RateIn | None = None
-    min_margin_rate: RateIn | None = None
-    vat_rate: RateIn | None = None
-    rounding_step: int | None = Field(default=None, ge=1, le=10_000)
-    rounding_mode: Literal["up", "nearest"] | None = None
-    quote_validity_hours: int | None = Field(default=None, ge=1, le=24 * 90)
-    tiers: list[TierCreate] | None = Field(default=None, max_length=10)
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    @field_validator("*")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("a global setting cannot be null")
-        return value
+    default_margin_rate: Omittable[RateIn] = None
+    service_fee_rate: Omittable[RateIn] = None
+    insurance_rate: Omittable[RateIn] = None
+    min_margin_rate: Omittable[RateIn] = None
+    vat_rate: Omittable[RateIn] = None
+    rounding_step: Omittable[Annotated[int, Field(ge=1, le=10_000)]] = None
+    rounding_mode: Omittable[Literal["up", "nearest"]] = None
+    quote_validity_hours: Omittable[Annotated[int, Field(ge=1, le=24 * 90)]] = None
+    tiers: Omittable[Annotated[list[TierCreate], Field(max_length=10)]] = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> GlobalSettingsUpdate:

@@ -29,6 +29,7 @@ from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import Forbidden, ITVisionError, Unauthenticated
 from itvision.platform.events import utcnow
+from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
@@ -58,7 +59,7 @@ async def list_running_sales(platform: PlatformDep, _: Anyone) -> list[SalePubli
     return [SalePublic.of_offer(offer) for offer in await promotions.running_sales(platform)]
 
 
-@router.post("/evaluate", response_model=EvaluationPublic)
+@router.post("/evaluate", response_model=EvaluationPublic, responses=may_answer(403))
 async def evaluate(body: CartEvaluate, platform: PlatformDep, caller: Anyone) -> EvaluationPublic:
     """The promotions that apply to this priced cart, with the amount of each, and the reason
     (French and English) each code does not apply. Nothing is reserved."""

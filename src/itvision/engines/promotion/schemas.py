@@ -27,6 +27,7 @@ from itvision.engines.promotion.queries.promotions import PromotionRecord
 from itvision.engines.promotion.rules.evaluation import Evaluation
 from itvision.engines.promotion.rules.offers import BundleItem, Kind, Offer
 from itvision.platform.errors import InvalidInput
+from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable
 from itvision.platform.pagination import Page
 
 T = TypeVar("T")
@@ -42,21 +43,29 @@ Money = Annotated[int, Field(ge=0, le=10**12, description="XOF, whole francs")]
 PositiveMoney = Annotated[int, Field(ge=1, le=10**12, description="XOF, whole francs")]
 RateIn = Annotated[
     Decimal,
-    Field(gt=0, le=1, max_digits=7, decimal_places=6, description="0.15 is 15 %"),
+    Field(
+        gt=0,
+        le=1,
+        max_digits=7,
+        decimal_places=6,
+        multiple_of=Decimal("0.000001"),
+        description="0.15 is 15 %",
+    ),
+    JSON_NUMBER,
 ]
 RateOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Count = Annotated[int, Field(ge=1, le=1_000_000)]
 Refs = Annotated[list[Ref], Field(max_length=500)]
 
 
-class BundleItemIn(BaseModel):
+class BundleItemIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Ref
     quantity: int = Field(default=1, ge=1, le=1000)
 
 
-class _Definition(BaseModel):
+class _Definition(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(default=None, max_length=2000)
@@ -73,7 +82,7 @@ class _Definition(BaseModel):
     get_quantity: Annotated[int, Field(ge=1, le=1000)] | None = None
     usage_limit: Count | None = None
     usage_limit_per_customer: Count | None = None
-    starts_at: AwareDatetime | None = None
+    starts_at: Omittable[AwareDatetime] = Field(default=None, description="Left out: now")
     ends_at: AwareDatetime | None = None
 
 
@@ -89,8 +98,6 @@ class PromotionCreate(_Definition):
     active: bool = True
 
     def command(self, created_by: str) -> CreatePromotion:
-        if "starts_at" in self.model_fields_set and self.starts_at is None:
-            raise InvalidInput("starts_at cannot be null", field="body.starts_at")
         return CreatePromotion(
             name=self.name,
             kind=self.kind,
@@ -122,15 +129,15 @@ class PromotionCreate(_Definition):
 class PromotionUpdate(_Definition):
     """Only the fields sent change; null clears an optional field."""
 
-    name: Name | None = None
-    kind: Kind | None = None
-    product_ids: Refs | None = None
-    category_ids: Refs | None = None
-    brands: Refs | None = None
-    bundle_items: list[BundleItemIn] | None = Field(default=None, max_length=20)
-    exclusive: bool | None = None
-    priority: int | None = Field(default=None, ge=-1000, le=1000)
-    active: bool | None = None
+    name: Omittable[Name] = None
+    kind: Omittable[Kind] = None
+    product_ids: Omittable[Refs] = None
+    category_ids: Omittable[Refs] = None
+    brands: Omittable[Refs] = None
+    bundle_items: Omittable[Annotated[list[BundleItemIn], Field(max_length=20)]] = None
+    exclusive: Omittable[bool] = None
+    priority: Omittable[Annotated[int, Field(ge=-1000, le=1000)]] = None
+    active: Omittable[bool] = None
 
     def command(self, promotion_id: str) -> UpdatePromotion:
         return UpdatePromotion(
@@ -285,7 +292,7 @@ class PromotionPublic(SalePublic):
         )
 
 
-class CartLineIn(BaseModel):
+class CartLineIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: Ref
@@ -294,7 +301,7 @@ class CartLineIn(BaseModel):
     unit_price: Money
 
 
-class CartEvaluate(BaseModel):
+class CartEvaluate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[CartLineIn] = Field(min_length=1, max_length=200)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itvision.engines.catalog.models import Product, ProductPrice, Sku, Variant
 from itvision.engines.catalog.queries.categories import load_tree
 from itvision.engines.catalog.rules.categories import CategoryTree
+from itvision.engines.catalog.rules.products import stored_sku
 from itvision.engines.catalog.rules.rows import inches_to_tenths
 from itvision.engines.catalog.rules.violations import Violation
 from itvision.engines.catalog.schemas import ProductFilters, ProductStaff, Sort, VariantStaff
@@ -59,10 +60,10 @@ async def get_product(on: Runner, product_id: str, *, staff: bool) -> ProductSta
 
 async def get_product_by_sku(on: Runner, sku: str, *, staff: bool) -> ProductStaff:
     """The product with this SKU, or the product of the variant with this SKU."""
-    normalized = sku.strip().upper()
+    normalized = stored_sku(sku)
     tree = await load_tree(on)
     async with read_session(on) as session:
-        owner = await session.get(Sku, normalized)
+        owner = await session.get(Sku, normalized) if normalized else None
         row = None
         if owner is not None:
             row = (

@@ -1,7 +1,8 @@
 """The rules of products and variants, as pure functions over plain values (no I/O).
 
-- A SKU is a merchant's code: case does not matter (stored upper case), and it names one product
-  or one variant across the whole catalog.
+- A SKU is a merchant's code: ASCII letters and digits (with `. _ / -` inside), case does not
+  matter (stored upper case), and it names one product or one variant across the whole
+  catalog. Anything else is refused, never rewritten: `ß-1` would upper-case to `SS-1`.
 - A refurbished product carries a grade (A best, C most worn); a new or used one does not.
 - An active product (visible to customers) has a base cost above 0: pricing derives the
   selling price from it.
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from itvision.engines.catalog.rules.categories import CategoryTree
 
 SKU_MAX = 64
-_SKU = re.compile(r"^[A-Z0-9](?:[A-Z0-9._/-]{0,62}[A-Z0-9])?$")
+_SKU = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?")
 STATUSES = ("draft", "active", "archived")
 CONDITIONS = ("new", "refurbished", "used")
 GRADES = ("A", "B", "C")
@@ -76,11 +77,18 @@ VARIANT_FIELDS = ("options", "weight_grams", "base_cost")
 
 
 def normalize_sku(raw: str, field: str = "sku") -> str:
-    """' ab-123 ' → 'AB-123'."""
-    sku = raw.strip().upper()
-    if not _SKU.match(sku):
-        raise Violation("invalid_sku", field, value=raw.strip())
-    return sku
+    """' ab-123 ' → 'AB-123'. Checked before upper-casing, which then only changes the case
+    of ASCII letters ('ß'.upper() is 'SS', 'ı'.upper() is 'I')."""
+    sku = raw.strip()
+    if not _SKU.fullmatch(sku):
+        raise Violation("invalid_sku", field, value=sku)
+    return sku.upper()
+
+
+def stored_sku(raw: str) -> str | None:
+    """How the SKU `raw` is stored, for a lookup; None if no SKU is spelled so ('ß-1')."""
+    sku = raw.strip()
+    return sku.upper() if _SKU.fullmatch(sku) else None
 
 
 def strip_accents(text: str) -> str:

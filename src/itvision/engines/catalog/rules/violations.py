@@ -31,8 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value!r} is not one of: {choices}",
     ),
     "invalid_sku": (
-        "SKU « {value} » invalide : lettres, chiffres et . _ / - seulement, 64 au plus",
-        "invalid SKU {value!r}: letters, digits and . _ / - only, at most 64",
+        "SKU « {value} » invalide : lettres A à Z sans accent, chiffres et . _ / - "
+        "seulement, 64 au plus",
+        "invalid SKU {value!r}: letters A to Z (no accents), digits and . _ / - only, at most 64",
     ),
     "invalid_slug": (
         "« {value} » invalide : minuscules, chiffres et tirets seulement",
