@@ -350,7 +350,7 @@ def topics(
 
 @events_app.command("groups")
 def events_groups() -> None:
-    """Each consumer group's position, lag, dead letters and current owner."""
+    """Each consumer group's position, lag, parked events, dead letters and current owner."""
     from rich.table import Table
 
     from itvision.platform.bus import operations
@@ -358,7 +358,7 @@ def events_groups() -> None:
     async def work(platform: Platform) -> None:
         statuses = await operations.group_statuses(platform)
         table = Table(title=f"consumer groups ({platform.bus_name})")
-        for column in ("group", "topics", "position", "lag", "dead letters", "owner"):
+        for column in ("group", "topics", "position", "lag", "parked", "dead letters", "owner"):
             table.add_column(column)
         for s in statuses:
             table.add_row(
@@ -366,12 +366,40 @@ def events_groups() -> None:
                 str(len(s.topics)),
                 str(s.position),
                 str(s.lag),
+                str(s.parked),
                 str(s.dead_letters),
                 s.owner or "-",
             )
         console.print(table if statuses else "no consumer groups yet")
 
     _run(work)
+
+
+@events_app.command("parked")
+def events_parked(
+    group: Annotated[str | None, typer.Option(help="Only this group")] = None,
+) -> None:
+    """Events waiting for what they depend on, oldest first (a dead letter past the deadline)."""
+    from rich.table import Table
+
+    from itvision.platform.bus import operations
+
+    parked = _run(lambda p: operations.list_parked(p, group, 1000))
+    table = Table(title=f"{len(parked)} parked events")
+    for column in ("id", "group", "topic", "key", "reason", "parked at", "deadline", "why"):
+        table.add_column(column)
+    for e in parked:
+        table.add_row(
+            str(e.id),
+            e.group,
+            e.topic,
+            e.key,
+            e.reason,
+            e.parked_at.isoformat(timespec="seconds"),
+            e.deadline.isoformat(timespec="seconds"),
+            e.error,
+        )
+    console.print(table)
 
 
 @events_app.command("tail")
