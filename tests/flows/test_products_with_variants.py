@@ -60,7 +60,11 @@ async def test_twenty_products_with_a_variant_each_have_every_variant_priced(api
     await caught_up(api.platform, 60)
     assert await operations.list_dead_letters(api.platform) == []
     assert await operations.list_parked(api.platform) == []
-    # A variant without a cost of its own is priced from its product's.
-    first = (await api.get("/api/pricing/prices/PHONE-00-128")).json()
-    product = (await api.get("/api/pricing/prices/PHONE-00")).json()
-    assert first["unit_price_excl_vat"] == product["unit_price_excl_vat"]
+    # A variant without a cost of its own is priced, and costed in stock, from its product's,
+    # and named after it: it was applied after its product, whatever order it arrived in.
+    for i in range(PRODUCTS):
+        variant = (await api.get(f"/api/pricing/prices/PHONE-{i:02d}-128")).json()
+        product = (await api.get(f"/api/pricing/prices/PHONE-{i:02d}")).json()
+        assert variant["unit_price_excl_vat"] == product["unit_price_excl_vat"]
+        stock = (await api.get(f"/api/inventory/stock/PHONE-{i:02d}-128", role="staff")).json()
+        assert (stock["name"], stock["unit_cost"]) == (f"Téléphone {i} (128 Go)", 100_000 + i)
