@@ -264,10 +264,15 @@ class KafkaGroupConsumer:
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         name = self.processor.group.name
         lags: dict[TopicPartition, int] = {}
+        assigned: set[TopicPartition] = set()
         while not stop.is_set():
             fetched = await consumer.getmany(
                 timeout_ms=200, max_records=self.settings.consumer_batch_size
             )
+            if consumer.assignment() != assigned:
+                # Partitions taken over from another process may have events parked there.
+                assigned = set(consumer.assignment())
+                self.processor.reassigned()
             if not fetched:
                 await self.processor.tend_parked(stop)
                 continue

@@ -113,6 +113,10 @@ class GroupProcessor:
         self.parked_every_seconds = parked_every_seconds
         self._moved = False
         self._last_round = float("-inf")
+        # Whether the group may have parked events, so that a batch must look for parked
+        # events of its keys: true until a round finds none, and again once this process
+        # parks one or takes over partitions (another process may have parked some there).
+        self._may_have_parked = True
 
     async def process(
         self,
@@ -130,6 +134,10 @@ class GroupProcessor:
         done, _ = await self._settle(items, advance, stop)
         return done
 
+    def reassigned(self) -> None:
+        """This process now reads other partitions of the group (a Kafka rebalance)."""
+        self._may_have_parked = True
+
     async def tend_parked(self, stop: asyncio.Event | None = None, *, now: bool = False) -> None:
         """Try the parked events again if it is time (or `now`): the oldest of each topic and
         key first, the next of the key once it is applied. Those still not ready stay parked,
@@ -144,6 +152,7 @@ class GroupProcessor:
         self._moved, self._last_round = False, moment
         async with self.reads() as session:
             rows = await parking.waiting(session, self.group.name, PARKED_PER_ROUND)
+        self._may_have_parked = bool(rows)
         queues: dict[tuple[str, str], deque[ParkedEvent]] = {}
         for row in rows:
             queues.setdefault((row.topic, row.key), deque()).append(row)
@@ -239,6 +248,7 @@ class GroupProcessor:
             return False
         async with self.uows(self.group.name) as uow:
             if await self._take_in(uow.session, [item]):
+                self._may_have_parked = True
                 await parking.park(
                     uow.session,
                     self.group.name,
@@ -283,8 +293,10 @@ class GroupProcessor:
             async with self.uows(self.group.name) as uow:
                 session = uow.session
                 taken = await self._take_in(session, items)
-                live = {(i.message.topic, i.message.key) for _, i in taken if i.parked is None}
-                behind = await parking.parked_pairs(session, self.group.name, live)
+                behind: set[tuple[str, str]] = set()
+                if self._may_have_parked:
+                    live = {(i.message.topic, i.message.key) for _, i in taken if not i.parked}
+                    behind = await parking.parked_pairs(session, self.group.name, live)
                 now = utcnow()
                 for index, item in taken:
                     event = item.event
