@@ -138,16 +138,16 @@ class GroupProcessor:
         """This process now reads other partitions of the group (a Kafka rebalance)."""
         self._may_have_parked = True
 
-    async def tend_parked(self, stop: asyncio.Event | None = None, *, now: bool = False) -> None:
-        """Try the parked events again if it is time (or `now`): the oldest of each topic and
-        key first, the next of the key once it is applied. Those still not ready stay parked,
-        or become dead letters past their deadline."""
+    async def tend_parked(self, stop: asyncio.Event | None = None) -> None:
+        """Try the parked events again if it is time: the oldest of each topic and key first,
+        the next of the key once it is applied. Those still not ready stay parked, or become
+        dead letters past their deadline. Consumers call this after each batch and when idle."""
         moment = time.monotonic()
         since = moment - self._last_round
         due = since >= self.parked_every_seconds or (
             self._moved and since >= self.parked_every_seconds / 5
         )
-        if not (due or now):
+        if not due:
             return
         self._moved, self._last_round = False, moment
         async with self.reads() as session:
@@ -160,10 +160,11 @@ class GroupProcessor:
             if time.monotonic() - moment > self.retry_budget_seconds:
                 return
             pairs = list(queues)
+            heads = [queues[pair][0] for pair in pairs]
+            messages = [parking.message_of(row) for row in heads]
             items = [
-                Item(m, decode(self.uows.registry, m), row)
-                for row in (queues[pair][0] for pair in pairs)
-                for m in (parking.message_of(row),)
+                Item(message, decode(self.uows.registry, message), row)
+                for message, row in zip(messages, heads, strict=True)
             ]
             done, still_parked = await self._settle(items, None, stop)
             for index, pair in enumerate(pairs[:done]):
