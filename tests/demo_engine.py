@@ -1,6 +1,10 @@
 """A small test-only engine that drives the platform: it follows `demo.note.added` and keeps a
 projection of the notes it applied, one row per application, so a double effect shows as two
-rows. Its handler can be told to fail a number of times for a given note."""
+rows. Its handler can be told to fail a number of times for a given note.
+
+With `tags=True` it also follows `demo.note.tagged`, which depends on its note (as a variant
+depends on its product): a tag whose note it has not applied yet is "not yet". Applied tags are
+kept as notes of the group `<name>:tags`."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from itvision import bootstrap
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.db import Base
+from itvision.platform.errors import NotYet
 from itvision.platform.events import Event, Payload
 from itvision.platform.topics import Topic, TopicRegistry
 from itvision.platform.uow import UnitOfWork
@@ -32,9 +37,16 @@ class NoteEchoed(Payload):
     seq: int
 
 
+class NoteTagged(Payload):
+    stream: str
+    seq: int
+    tag: str
+
+
 TOPICS = (
     Topic("demo.note.added", NoteAdded, OWNER, "A note was added to a stream", key="stream"),
     Topic("demo.note.echoed", NoteEchoed, OWNER, "A consumer echoed a note", key="stream"),
+    Topic("demo.note.tagged", NoteTagged, OWNER, "A note of a stream was tagged", key="stream"),
 )
 
 
@@ -55,7 +67,9 @@ def registry() -> TopicRegistry:
 class DemoGroup:
     """A consumer group over demo topics with scripted failures."""
 
-    def __init__(self, name: str = "demo-engine", *, echo: bool = False) -> None:
+    def __init__(
+        self, name: str = "demo-engine", *, echo: bool = False, tags: bool = False
+    ) -> None:
         self.name = name
         self.failures: dict[int, int] = defaultdict(int)
         self.always_fail: set[int] = set()
@@ -63,6 +77,8 @@ class DemoGroup:
         self.slow_seconds = 0.0
         self.group = ConsumerGroup(name, rebuild=self._rebuild)
         self.group.on("demo.note.added")(self._on_note)
+        if tags:
+            self.group.on("demo.note.tagged")(self._on_tag)
         self.echo = echo
 
     async def _on_note(self, event: Event[NoteAdded], uow: UnitOfWork) -> None:
@@ -84,6 +100,23 @@ class DemoGroup:
         )
         if self.echo:
             uow.emit(NoteEchoed(stream=event.payload.stream, seq=seq))
+
+    async def _on_tag(self, event: Event[NoteTagged], uow: UnitOfWork) -> None:
+        tag = event.payload
+        known = await uow.session.scalar(
+            select(func.count())
+            .select_from(AppliedNote)
+            .where(
+                AppliedNote.group == self.name,
+                AppliedNote.stream == tag.stream,
+                AppliedNote.seq == tag.seq,
+            )
+        )
+        if not known:
+            raise NotYet(f"note {tag.stream}/{tag.seq} not applied yet")
+        uow.session.add(
+            AppliedNote(group=f"{self.name}:tags", stream=tag.stream, seq=tag.seq, text=tag.tag)
+        )
 
     async def _rebuild(self, session: Any) -> None:
         await session.execute(delete(AppliedNote).where(AppliedNote.group == self.name))

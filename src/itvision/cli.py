@@ -388,7 +388,7 @@ def topics(
 
 @events_app.command("groups")
 def events_groups(as_json: JsonOption = False) -> None:
-    """Each consumer group's position, lag, dead letters and current owner."""
+    """Each consumer group's position, lag, parked events, dead letters and current owner."""
     from dataclasses import asdict
 
     from itvision.platform.bus import operations
@@ -403,13 +403,14 @@ def events_groups(as_json: JsonOption = False) -> None:
             return
         _print_table(
             f"consumer groups ({platform.bus_name})",
-            ("group", "topics", "position", "lag", "dead letters", "owner"),
+            ("group", "topics", "position", "lag", "parked", "dead letters", "owner"),
             [
                 (
                     s.group,
                     str(len(s.topics)),
                     str(s.position),
                     str(s.lag),
+                    str(s.parked),
                     str(s.dead_letters),
                     s.owner or "-",
                 )
@@ -418,6 +419,38 @@ def events_groups(as_json: JsonOption = False) -> None:
         )
 
     _run(work)
+
+
+@events_app.command("parked")
+def events_parked(
+    group: Annotated[str | None, typer.Option(help="Only this group")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Events waiting for what they depend on, oldest first (a dead letter past the deadline)."""
+    from itvision.platform.bus import operations
+
+    parked = _run(lambda p: operations.list_parked(p, group, 1000))
+    rows = [
+        {
+            "id": e.id,
+            "group": e.group,
+            "topic": e.topic,
+            "key": e.key,
+            "reason": e.reason,
+            "parked_at": e.parked_at.isoformat(timespec="seconds"),
+            "deadline": e.deadline.isoformat(timespec="seconds"),
+            "error": e.error,
+        }
+        for e in parked
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    _print_table(
+        f"{len(parked)} parked events",
+        ("id", "group", "topic", "key", "reason", "parked at", "deadline", "why"),
+        [tuple(str(value) for value in row.values()) for row in rows],
+    )
 
 
 @events_app.command("tail")

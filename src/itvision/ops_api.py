@@ -1,5 +1,5 @@
 """Operations on the bus over HTTP, at /api/events: topics (anyone), the event log and consumer
-groups (staff), dead letters and replays (admin)."""
+groups (staff), parked events, dead letters and replays (admin)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,25 @@ class GroupPublic(BaseModel):
     lag: int
     dead_letters: int
     owner: str | None
+    parked: int = Field(description="Events waiting for what they depend on (see /parked)")
+
+
+class ParkedPublic(BaseModel):
+    id: int
+    group: str
+    event_id: str
+    topic: str
+    key: str
+    partition: int
+    offset: int
+    reason: str = Field(
+        description="not_yet: its handler said so; behind: a parked event of "
+        "the same topic and key came first"
+    )
+    error: str
+    parked_at: datetime
+    deadline: datetime = Field(description="When a not_yet event becomes a dead letter")
+    message: str
 
 
 class DeadLetterPublic(BaseModel):
@@ -152,8 +171,20 @@ def _topics(platform: Platform, values: list[str] | None) -> list[str] | None:
 
 @router.get("/groups", response_model=list[GroupPublic])
 async def list_groups(platform: PlatformDep, _: Staff) -> list[Any]:
-    """Each consumer group's position, lag and dead letters."""
+    """Each consumer group's position, lag, parked events and dead letters."""
     return await operations.group_statuses(platform)
+
+
+@router.get("/parked", response_model=list[ParkedPublic])
+async def list_parked(
+    platform: PlatformDep,
+    _: Admin,
+    group: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[Any]:
+    """Events taken in and not applied yet, oldest first: their handler said what they depend
+    on has not arrived (or they wait behind such an event of their topic and key)."""
+    return await operations.list_parked(platform, group, limit)
 
 
 @router.post("/groups/{group}/replay")

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=5, ge=1, le=100)
     consumer_retry_base_seconds: float = Field(default=0.2, gt=0)
+    consumer_park_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long an event whose prerequisite has not arrived waits, parked, "
+        "before it becomes a dead letter",
+    )
     consumer_poll_seconds: float = Field(
         default=1.0, gt=0, description="Fallback wake-up when no notification arrives"
     )

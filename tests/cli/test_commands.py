@@ -65,5 +65,8 @@ def test_migrate_then_operate(run):
     assert missing.returncode == 1
     assert "no dead letter 42" in missing.stderr
     assert run("events", "groups").returncode == 0
+    parked = run("events", "parked")
+    assert parked.returncode == 0, parked.stderr
+    assert "0 parked events" in parked.stdout
     assert run("events", "tail", "--no-follow").returncode == 0
     assert run("replay", "--group", "x").returncode == 2

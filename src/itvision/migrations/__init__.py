@@ -1,6 +1,7 @@
 """Schema migrations (Alembic). The platform's tables are revision 0001; each engine keeps its
 own branch from there (`branch_labels = ("catalog",)`, `down_revision = "0001"`), so engines
-add tables without touching each other's history. `upgrade` brings every branch to its head."""
+add tables without touching each other's history, and so does the platform after 0001 (branch
+`platform`, from `platform_0002`). `upgrade` brings every branch to its head."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ async def new_revision(db: Database, message: str, branch: str | None = None) ->
         config = _config(c)
         config.attributes["table_prefix"] = f"{branch}_" if branch else None
         if branch is None:
-            command.revision(config, message=message, autogenerate=True)
+            command.revision(config, message=message, autogenerate=True, head="platform@head")
         elif branch in _labels():
             command.revision(config, message=message, autogenerate=True, head=f"{branch}@head")
         else:

@@ -80,6 +80,16 @@ class InvalidPayload(ITVisionError):
     code = "invalid_payload"
 
 
+class NotYet(ITVisionError):
+    """A consumer's handler cannot apply this event yet: what it depends on (a product for its
+    variant, an order for its payment) has not arrived, which on Kafka happens whenever the two
+    travel on different topics. The platform parks the event and tries it again as the group
+    moves on; it becomes a dead letter only after ITVISION_CONSUMER_PARK_MINUTES."""
+
+    status = 409
+    code = "not_yet"
+
+
 class ConfigurationError(ITVisionError):
     """A setting has a value the system cannot run with; raised at start."""
 

@@ -14,6 +14,11 @@ EVENTS_FAILED = Counter(
 EVENTS_DEAD_LETTERED = Counter(
     "itvision_events_dead_lettered", "Events moved to the dead-letter store", ["group", "topic"]
 )
+EVENTS_PARKED = Counter(
+    "itvision_events_parked",
+    "Events parked because their handler said not yet",
+    ["group", "topic"],
+)
 EVENTS_RELAYED = Counter(
     "itvision_events_relayed", "Events the relay delivered to Kafka", ["topic"]
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
+from collections import deque
 from collections.abc import Iterable, Sequence
 
 import structlog
@@ -28,6 +30,9 @@ from itvision.platform.uow import UnitOfWorkFactory
 from itvision.settings import Settings
 
 log = structlog.get_logger("itvision.platform")
+# A background task that crashed this many times within the window is reported by readiness.
+CRASHES_FAILING = 3
+CRASH_WINDOW_SECONDS = 60.0
 
 
 class Platform:
@@ -61,6 +66,7 @@ class Platform:
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._crashes: dict[str, deque[tuple[float, str]]] = {}
 
     def settings_of(self, model: type[S]) -> S:
         """An engine's settings (`engines/<x>/settings.py`), read once for this platform."""
@@ -69,11 +75,18 @@ class Platform:
     def processor(self, group: ConsumerGroup | str) -> GroupProcessor:
         if isinstance(group, str):
             group = self.group(group)
+        settings = self.settings
         return GroupProcessor(
             group,
             self.uows,
-            max_attempts=self.settings.consumer_max_attempts,
-            retry_base_seconds=self.settings.consumer_retry_base_seconds,
+            max_attempts=settings.consumer_max_attempts,
+            retry_base_seconds=settings.consumer_retry_base_seconds,
+            park_minutes=settings.consumer_park_minutes,
+            # Short enough that an SQL-log consumer renews its lease in time and a Kafka one
+            # polls well within max.poll.interval.
+            retry_budget_seconds=min(30.0, settings.lease_seconds / 3),
+            parked_every_seconds=5 * settings.consumer_poll_seconds,
+            reads=self.db.reads,
         )
 
     def group(self, name: str) -> ConsumerGroup:
@@ -110,8 +123,11 @@ class Platform:
             try:
                 await run(self._stop)
                 return
-            except Exception:
+            except Exception as exc:
                 log.exception("background task crashed; restarting", task=name, retry_in=backoff)
+                self._crashes.setdefault(name, deque(maxlen=CRASHES_FAILING)).append(
+                    (time.monotonic(), repr(exc))
+                )
                 await sleep_or_stop(self._stop, backoff)
                 backoff = min(backoff * 2, 10.0)
 
@@ -136,7 +152,8 @@ class Platform:
         await self.db.dispose()
 
     async def readiness(self) -> dict[str, str]:
-        """'ok' or the reason, for the database and the bus."""
+        """'ok' or the reason, for the database and the bus; and, by name, each background
+        task that keeps crashing ('failing: …')."""
         checks: dict[str, str] = {}
         try:
             await asyncio.wait_for(self.db.ping(), 2.0)
@@ -148,4 +165,16 @@ class Platform:
             checks["bus"] = "ok"
         except Exception as exc:
             checks["bus"] = f"unreachable: {exc!r}"
+        checks.update(self._failing_tasks())
         return checks
+
+    def _failing_tasks(self) -> dict[str, str]:
+        """Background tasks (consumer groups, the relay, jobs) that keep crashing: each is
+        restarted, so nothing else shows that it makes no progress."""
+        since = time.monotonic() - CRASH_WINDOW_SECONDS
+        window = f"{CRASH_WINDOW_SECONDS:g} s"
+        return {
+            name: f"failing: crashed {len(crashes)} times in {window}: {crashes[-1][1]}"
+            for name, crashes in self._crashes.items()
+            if len(crashes) >= CRASHES_FAILING and crashes[0][0] >= since
+        }

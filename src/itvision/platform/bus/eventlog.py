@@ -5,10 +5,15 @@ relay reads it to publish) and by the periodic jobs.
 A reader (a consumer group, the Kafka relay, a job) holds a lease on its row, so only one
 process at a time reads for it; every advance of the position checks the lease in the same
 transaction, so a process that lost it cannot move the group.
+
+The lease's owner is `host:pid:random`. A process that finds the lease held by a process of its
+own host that no longer runs (killed, say, with kill -9) takes it at once instead of waiting
+for it to run out.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -16,17 +21,48 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itvision.platform.bus.processor import LeaseLost, Message
+from itvision.platform.bus.messages import Message
+from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
 
 
+@functools.cache
+def this_host() -> str:
+    """The host part of a lease owner: the host name, and the PID namespace where there is one
+    (two containers may share a host name; a pid means something only in its namespace)."""
+    host = socket.gethostname().replace(":", "_")
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return host
+    return f"{host}/{namespace.removeprefix('pid:').strip('[]')}"
+
+
 def process_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def is_dead_neighbour(owner: str) -> bool:
+    """Whether `owner` names a process of this host (and PID namespace), other than this one,
+    that no longer runs. Anything else (another host, a live or unknown process) is not."""
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != this_host() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, owned by someone else
+    return False
 
 
 def rows_affected(result: Result[Any]) -> int:
@@ -63,20 +99,31 @@ class LogReader:
     async def acquire(self) -> bool:
         async with self.db.writes() as session, session.begin():
             await ensure_position_row(session, self.name)
-            now = utcnow()
-            result = await session.execute(
-                update(ConsumerPosition)
-                .where(
-                    ConsumerPosition.group == self.name,
-                    or_(
-                        ConsumerPosition.lease_owner.is_(None),
-                        ConsumerPosition.lease_owner == self.owner,
-                        ConsumerPosition.lease_until < now,
-                    ),
-                )
-                .values(lease_owner=self.owner, lease_until=now + self.lease, updated_at=now)
+            if await self._take(
+                session,
+                or_(
+                    ConsumerPosition.lease_owner.is_(None),
+                    ConsumerPosition.lease_owner == self.owner,
+                    ConsumerPosition.lease_until < utcnow(),
+                ),
+            ):
+                return True
+            holder = await session.scalar(
+                select(ConsumerPosition.lease_owner).where(ConsumerPosition.group == self.name)
             )
-            return rows_affected(result) == 1
+            # A predecessor on this host that died holding the lease: no need to wait it out.
+            if holder is not None and is_dead_neighbour(holder):
+                return await self._take(session, ConsumerPosition.lease_owner == holder)
+            return False
+
+    async def _take(self, session: AsyncSession, when: ColumnElement[bool]) -> bool:
+        now = utcnow()
+        result = await session.execute(
+            update(ConsumerPosition)
+            .where(ConsumerPosition.group == self.name, when)
+            .values(lease_owner=self.owner, lease_until=now + self.lease, updated_at=now)
+        )
+        return rows_affected(result) == 1
 
     async def release(self) -> None:
         async with self.db.writes() as session, session.begin():

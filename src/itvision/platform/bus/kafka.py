@@ -28,8 +28,9 @@ from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader
+from itvision.platform.bus.messages import Message, storable
 from itvision.platform.bus.notifier import LogNotifier
-from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Message
+from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
@@ -235,6 +236,8 @@ class KafkaGroupConsumer:
             session_timeout_ms=timeout,
             heartbeat_interval_ms=max(timeout // 3, 50),
             max_poll_records=self.settings.consumer_batch_size,
+            # The processor returns within its retry budget (seconds), far below this.
+            max_poll_interval_ms=300_000,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -248,6 +251,8 @@ class KafkaGroupConsumer:
                 log.info("consuming", group=name)
                 backoff = 0.5
                 await self._loop(consumer, stop)
+            except Stopped:
+                return  # the event being retried is read again at the next start
             except (KafkaError, OSError) as exc:
                 log.warning("consumer cannot reach Kafka; retrying", group=name, error=repr(exc))
                 await sleep_or_stop(stop, backoff)
@@ -259,36 +264,48 @@ class KafkaGroupConsumer:
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         name = self.processor.group.name
         lags: dict[TopicPartition, int] = {}
+        assigned: set[TopicPartition] = set()
         while not stop.is_set():
             fetched = await consumer.getmany(
                 timeout_ms=200, max_records=self.settings.consumer_batch_size
             )
+            if consumer.assignment() != assigned:
+                # Partitions taken over from another process may have events parked there.
+                assigned = set(consumer.assignment())
+                self.processor.reassigned()
             if not fetched:
+                await self.processor.tend_parked(stop)
                 continue
-            messages: list[Message] = []
-            ends: dict[TopicPartition, int] = {}
+            read: list[tuple[TopicPartition, Message]] = []
             for tp, records in fetched.items():
                 for r in records:
-                    key = r.key.decode(errors="replace") if r.key else ""
-                    messages.append(
-                        Message(
-                            self.topics.local(r.topic), r.partition, r.offset, key, r.value or b""
-                        )
+                    key = storable(r.key.decode(errors="replace")) if r.key else ""
+                    message = Message(
+                        self.topics.local(r.topic), r.partition, r.offset, key, r.value or b""
                     )
-                ends[tp] = records[-1].offset + 1
-            await self.processor.process(messages)
-            try:
-                await asyncio.wait_for(
-                    consumer.commit(ends), self.settings.kafka_session_timeout_ms / 1000 * 3
-                )
-            except (CommitFailedError, IllegalStateError, KafkaError, TimeoutError) as exc:
-                # The new owner of the partition (after a rebalance) or this consumer (after
-                # the outage) reads again from the last committed offset; the inbox skips
-                # what was already applied.
-                log.info("offsets not committed", group=name, error=repr(exc))
+                    read.append((tp, message))
+            done = await self.processor.process([m for _, m in read], stop=stop)
+            ends = {tp: m.offset + 1 for tp, m in read[:done]}
+            for tp, m in reversed(read[done:]):
+                # Retrying took its budget: what was not got through is read again.
+                consumer.seek(tp, m.offset)
+            if ends:
+                await self._commit(consumer, ends)
             for tp, end in ends.items():
                 lags[tp] = max((consumer.highwater(tp) or end) - end, 0)
             metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
+            await self.processor.tend_parked(stop)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> None:
+        try:
+            await asyncio.wait_for(
+                consumer.commit(ends), self.settings.kafka_session_timeout_ms / 1000 * 3
+            )
+        except (CommitFailedError, IllegalStateError, KafkaError, TimeoutError) as exc:
+            # The new owner of the partition (after a rebalance) or this consumer (after
+            # the outage) reads again from the last committed offset; the inbox skips
+            # what was already applied.
+            log.info("offsets not committed", group=self.processor.group.name, error=repr(exc))
 
 
 async def ping(settings: Settings, timeout: float = 2.0) -> None:

@@ -1,5 +1,6 @@
 """What operators do with the bus, shared by the CLI and the HTTP API: look at groups and their
-lag, read and replay dead letters, reset a group to an offset or a time, read the log."""
+lag, list parked events, read and replay dead letters, reset a group to an offset or a time,
+read the log."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itvision.platform.bus import eventlog
-from itvision.platform.bus.processor import Message
-from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent
+from itvision.platform.bus import eventlog, parking
+from itvision.platform.bus.messages import Message
+from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent, ParkedEvent
 from itvision.platform.errors import InvalidInput, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -26,6 +27,7 @@ class GroupStatus:
     lag: int
     dead_letters: int
     owner: str | None
+    parked: int = 0
 
 
 async def group_statuses(platform: Platform) -> list[GroupStatus]:
@@ -34,6 +36,7 @@ async def group_statuses(platform: Platform) -> list[GroupStatus]:
             select(DeadLetter.group, func.count()).group_by(DeadLetter.group)
         )
         dead = {group: count for group, count in rows}
+        parked = await parking.counts(session)
     positions = await platform.bus.positions(platform.groups.values())
     return [
         GroupStatus(
@@ -43,9 +46,21 @@ async def group_statuses(platform: Platform) -> list[GroupStatus]:
             positions[name].lag,
             dead.get(name, 0),
             positions[name].owner,
+            parked.get(name, 0),
         )
         for name, group in sorted(platform.groups.items())
     ]
+
+
+async def list_parked(
+    platform: Platform, group: str | None = None, limit: int = 100
+) -> list[ParkedEvent]:
+    """Events waiting for what they depend on, oldest first."""
+    query = select(ParkedEvent).order_by(ParkedEvent.id).limit(limit)
+    if group:
+        query = query.where(ParkedEvent.group == group)
+    async with platform.db.reads() as session:
+        return list(await session.scalars(query))
 
 
 async def list_dead_letters(
@@ -112,12 +127,18 @@ async def reset_group(
     group = platform.group(group_name)
 
     async def forget(session: AsyncSession, from_start: bool) -> None:
-        forget = delete(InboxEntry).where(InboxEntry.group == group.name)
+        # What is read again is taken in again: its inbox rows go, and so do the parked
+        # events among it.
+        inbox = delete(InboxEntry).where(InboxEntry.group == group.name)
+        parked = delete(ParkedEvent).where(ParkedEvent.group == group.name)
         if isinstance(to, datetime):
-            forget = forget.where(InboxEntry.event_time >= to)
+            inbox = inbox.where(InboxEntry.event_time >= to)
+            parked = parked.where(ParkedEvent.event_time >= to)
         else:
-            forget = forget.where(InboxEntry.offset >= to)
-        await session.execute(forget)
+            inbox = inbox.where(InboxEntry.offset >= to)
+            parked = parked.where(ParkedEvent.offset >= to)
+        await session.execute(inbox)
+        await session.execute(parked)
         if from_start and group.rebuild is not None:
             await group.rebuild(session)
 

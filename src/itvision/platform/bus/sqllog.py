@@ -18,7 +18,7 @@ from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader, ensure_position_row
 from itvision.platform.bus.notifier import LogNotifier
-from itvision.platform.bus.processor import GroupProcessor, LeaseLost
+from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database
 from itvision.platform.events import utcnow
@@ -146,17 +146,21 @@ class SqlLogConsumer:
                     holding, renewed = True, time.monotonic()
                     position = await self.reader.position()
                 batch = await self.reader.fetch(position, self.batch_size)
-                if batch:
-                    try:
-                        await self.processor.process(batch, self.reader.advance)
-                    except LeaseLost:
-                        log.warning("lease lost", group=name)
-                        holding = False
-                        continue
-                    renewed = time.monotonic()
-                    position = batch[-1].offset
-                    if len(batch) == self.batch_size:
-                        continue
+                done = 0
+                try:
+                    if batch:
+                        done = await self.processor.process(batch, self.reader.advance, stop=stop)
+                        renewed = time.monotonic()
+                        position = batch[done - 1].offset
+                    await self.processor.tend_parked(stop)
+                except LeaseLost:
+                    log.warning("lease lost", group=name)
+                    holding = False
+                    continue
+                except Stopped:
+                    return  # the event being retried is read again at the next start
+                if batch and (done < len(batch) or len(batch) == self.batch_size):
+                    continue
                 if time.monotonic() - lag_reported > LAG_REPORT_SECONDS:
                     metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
                     lag_reported = time.monotonic()

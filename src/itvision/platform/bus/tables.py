@@ -1,11 +1,11 @@
 """The bus's tables: the event log (which is also the outbox), consumer positions with their
-leases, the inbox that makes effects exactly-once, and the dead-letter store."""
+leases, the inbox that makes effects exactly-once, parked events, and the dead-letter store."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from itvision.platform.db import Base, UtcDateTime
@@ -59,7 +59,40 @@ class InboxEntry(Base):
     event_time: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class ParkedEvent(Base):
+    """An event a group has taken in (its inbox row is written when it is parked) and not yet
+    applied: its handler said `NotYet` (reason `not_yet`), or an earlier event of the same topic
+    and key is parked (reason `behind`: order per key holds). It is applied, and its row
+    deleted, in one transaction; after `deadline` a `not_yet` event becomes a dead letter."""
+
+    __tablename__ = "consumer_parked"
+    __table_args__ = (
+        Index("ix_consumer_parked_group_topic_key", "group", "topic", "key"),
+        UniqueConstraint("group", "event_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Position, primary_key=True, autoincrement=True)
+    group: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str] = mapped_column(String(36))
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    partition: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    event_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    message: Mapped[str] = mapped_column(Text, doc="The message exactly as it was read")
+    reason: Mapped[str] = mapped_column(String(40))
+    error: Mapped[str] = mapped_column(Text)
+    parked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deadline: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class DeadLetter(Base):
+    """A message a group could not read or apply. `message` is its text; when the message was
+    not valid UTF-8 or held characters the database cannot store in text (NUL on PostgreSQL),
+    those bytes are escaped in `message` (`\\xff`, `\\x00`) and `raw` keeps the exact bytes,
+    which a replay reads."""
+
     __tablename__ = "dead_letters"
     __table_args__ = ({"sqlite_autoincrement": True},)
 
@@ -70,7 +103,10 @@ class DeadLetter(Base):
     key: Mapped[str] = mapped_column(String(200))
     partition: Mapped[int] = mapped_column(Integer)
     offset: Mapped[int] = mapped_column(BigInteger)
-    message: Mapped[str] = mapped_column(Text, doc="The message exactly as it was read")
+    message: Mapped[str] = mapped_column(Text, doc="The message as text (bad bytes escaped)")
+    raw: Mapped[bytes | None] = mapped_column(
+        LargeBinary, doc="The message's exact bytes, when `message` had to escape some"
+    )
     reason: Mapped[str] = mapped_column(String(40))
     error: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ from itvision.engines.inventory.commands import (
 from itvision.engines.inventory.events import SOURCE
 from itvision.engines.inventory.models import Item
 from itvision.engines.inventory.services.ledger import StockLedger
+from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -56,18 +57,22 @@ async def register_products(on: Runner, commands: Sequence[RegisterProduct]) -> 
 
 async def register_variant(on: Runner, command: RegisterVariant) -> bool:
     """Make a variant's SKU known, named "<product> (<options>)" and costed as its product
-    when it has no cost of its own. False if it already was."""
+    when it has no cost of its own. False if it already was. A variant of a product inventory
+    has not seen yet (its event overtook the product's, on another topic) is not yet: it would
+    get neither name nor cost."""
     async with unit_of_work(on, SOURCE) as uow:
         product = await queries.product_item(uow, command.product_id)
+        if product is None:
+            raise NotYet(f"variant {command.variant_id} of unknown product {command.product_id}")
         options = ", ".join(command.options)
         unit_cost = command.unit_cost
-        if unit_cost is None and product is not None:
+        if unit_cost is None:
             unit_cost = product.unit_cost
         item = Item(
             sku=command.sku,
             product_id=command.product_id,
             variant_id=command.variant_id,
-            name=f"{product.name} ({options})" if product else options,
+            name=f"{product.name} ({options})",
             unit_cost=unit_cost,
         )
         return await _register(uow, item)

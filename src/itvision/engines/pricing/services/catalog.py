@@ -30,14 +30,16 @@ from itvision.engines.pricing.queries.items import (
 )
 from itvision.engines.pricing.rules.catalog import category_path_of, variant_name
 from itvision.engines.pricing.services.repricing import reprice_items
+from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 ARCHIVED = "archived"
 
 
-class UnknownProduct(LookupError):
-    """A variant event for a product pricing has not seen: retried, then dead-lettered."""
+class UnknownProduct(NotYet):
+    """A variant event for a product pricing has not seen yet: on Kafka the variant's topic can
+    overtake its product's. The platform parks it until the product arrives."""
 
 
 async def sync_product(on: Runner, command: SyncProduct) -> None:
