@@ -80,6 +80,8 @@ class UnitOfWork:
         self.session = session
         self.source = source
         self.cause = cause
+        # While a batch of events is handled: each one by its key, to cause what it leads to.
+        self.causes: dict[str, Event[Any]] = {}
         self._registry = registry
         self._outbox = outbox
         self._on_commit = on_commit
@@ -91,13 +93,14 @@ class UnitOfWork:
         carries the payload's model; `key` overrides the topic's partition key."""
         spec = self._registry.of(payload)
         event_id = str(new_event_id())
-        cause = self.cause
+        key = key if key is not None else spec.key_of(payload)
+        cause = self.causes.get(key, self.cause)
         event = PendingEvent(
             id=event_id,
             type=spec.name,
             version=spec.version,
             source=self.source,
-            key=key if key is not None else spec.key_of(payload),
+            key=key,
             timestamp=utcnow(),
             correlation_id=str(cause.correlation_id) if cause else event_id,
             causation_id=str(cause.id) if cause else None,

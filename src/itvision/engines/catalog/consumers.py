@@ -3,13 +3,15 @@ selling price of each product (`services.prices`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.engines.catalog.commands import RecordPrice
 from itvision.engines.catalog.events import SOURCE
 from itvision.engines.catalog.models import ProductPrice
-from itvision.engines.catalog.services.prices import record_price
+from itvision.engines.catalog.services.prices import record_prices
 from itvision.engines.pricing.events import PriceCalculated
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.events import Event
@@ -24,13 +26,17 @@ async def _forget_prices(session: AsyncSession) -> None:
 GROUP = ConsumerGroup(SOURCE, rebuild=_forget_prices)
 
 
-@GROUP.on("pricing.price.calculated")
-async def keep_latest_price(event: Event[PriceCalculated], uow: UnitOfWork) -> None:
-    price = event.payload
-    command = RecordPrice(
-        product_id=price.product_id,
-        final_price=price.final_price,
-        currency=price.currency,
-        calculated_at=price.calculated_at,
+@GROUP.on_batch("pricing.price.calculated")
+async def keep_latest_prices(events: Sequence[Event[PriceCalculated]], uow: UnitOfWork) -> None:
+    await record_prices(
+        uow,
+        [
+            RecordPrice(
+                product_id=e.payload.product_id,
+                final_price=e.payload.final_price,
+                currency=e.payload.currency,
+                calculated_at=e.payload.calculated_at,
+            )
+            for e in events
+        ],
     )
-    await record_price(uow, command)

@@ -5,6 +5,8 @@ unit of work that also marks the event applied (once per event)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from itvision.engines.catalog.events import ProductCreated, ProductUpdated, VariantCreated
 from itvision.engines.inventory.commands import (
     CancelOrder,
@@ -33,17 +35,19 @@ from itvision.platform.uow import UnitOfWork
 GROUP = ConsumerGroup(SOURCE)
 
 
-@GROUP.on("catalog.product.created")
-async def stock_new_product(event: Event[ProductCreated], uow: UnitOfWork) -> None:
-    product = event.payload
-    await items.register_product(
+@GROUP.on_batch("catalog.product.created")
+async def stock_new_products(events: Sequence[Event[ProductCreated]], uow: UnitOfWork) -> None:
+    await items.register_products(
         uow,
-        RegisterProduct(
-            sku=product.sku,
-            product_id=product.product_id,
-            name=product.name,
-            unit_cost=product.base_cost,
-        ),
+        [
+            RegisterProduct(
+                sku=e.payload.sku,
+                product_id=e.payload.product_id,
+                name=e.payload.name,
+                unit_cost=e.payload.base_cost,
+            )
+            for e in events
+        ],
     )
 
 

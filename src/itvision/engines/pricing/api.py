@@ -120,9 +120,7 @@ async def get_price(
     caller: Anyone,
     sku: Annotated[str, Path(max_length=100)],
     quantity: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    at: Annotated[
-        Moment | None, Query(description="A past moment, RFC 3339 with its zone")
-    ] = None,
+    at: Annotated[Moment | None, Query(description="A past moment, RFC 3339 with its zone")] = None,
 ) -> Response:
     if at is not None and quantity != 1:
         raise InvalidInput("a past price is the price of one unit", field="quantity")

@@ -7,6 +7,8 @@ commit together, once per event (and with the rest of the batch the event came i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +31,7 @@ from itvision.engines.pricing.models import PricedItem
 from itvision.engines.pricing.services.catalog import (
     archive_product,
     move_category,
-    sync_product,
+    sync_products,
     sync_variant,
 )
 from itvision.platform.bus.consumer import ConsumerGroup
@@ -75,14 +77,16 @@ def variant_command(payload: VariantCreated | VariantUpdated) -> SyncVariant:
     )
 
 
-@GROUP.on("catalog.product.created")
-async def price_new_product(event: Event[ProductCreated], uow: UnitOfWork) -> None:
-    await sync_product(uow, product_command(event.payload))
+@GROUP.on_batch("catalog.product.created")
+async def price_new_products(events: Sequence[Event[ProductCreated]], uow: UnitOfWork) -> None:
+    await sync_products(uow, [product_command(e.payload) for e in events])
 
 
-@GROUP.on("catalog.product.updated")
-async def reprice_updated_product(event: Event[ProductUpdated], uow: UnitOfWork) -> None:
-    await sync_product(uow, product_command(event.payload))
+@GROUP.on_batch("catalog.product.updated")
+async def reprice_updated_products(
+    events: Sequence[Event[ProductUpdated]], uow: UnitOfWork
+) -> None:
+    await sync_products(uow, [product_command(e.payload) for e in events])
 
 
 @GROUP.on("catalog.product.deleted")

@@ -3,6 +3,7 @@ catalog (our projection of each product's categories and brand)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -20,7 +21,7 @@ from itvision.engines.promotion.commands import (
 from itvision.engines.promotion.events import SOURCE
 from itvision.engines.promotion.models import ProductScope
 from itvision.engines.promotion.rules.carts import CartLine
-from itvision.engines.promotion.services.products import record_product
+from itvision.engines.promotion.services.products import record_products
 from itvision.engines.promotion.services.usages import (
     redeem_order_codes,
     release_order_codes,
@@ -43,14 +44,14 @@ async def _forget_catalog(session: AsyncSession) -> None:
 GROUP = ConsumerGroup(SOURCE, rebuild=_forget_catalog)
 
 
-@GROUP.on("catalog.product.created")
-async def record_new_product(event: Event[ProductCreated], uow: UnitOfWork) -> None:
-    await record_product(uow, _product(event.payload, event.payload.created_at))
+@GROUP.on_batch("catalog.product.created")
+async def record_new_products(events: Sequence[Event[ProductCreated]], uow: UnitOfWork) -> None:
+    await record_products(uow, [_product(e.payload, e.payload.created_at) for e in events])
 
 
-@GROUP.on("catalog.product.updated")
-async def record_product_change(event: Event[ProductUpdated], uow: UnitOfWork) -> None:
-    await record_product(uow, _product(event.payload, event.payload.updated_at))
+@GROUP.on_batch("catalog.product.updated")
+async def record_product_changes(events: Sequence[Event[ProductUpdated]], uow: UnitOfWork) -> None:
+    await record_products(uow, [_product(e.payload, e.payload.updated_at) for e in events])
 
 
 @GROUP.on("order.order.placed")

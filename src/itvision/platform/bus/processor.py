@@ -73,18 +73,21 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class _Failure:
-    """Why applying some items failed: `index` is the item whose handler raised, None when no
-    one handler did (the commit failed, say)."""
+    """Why applying some items failed: `index` is the item whose handler raised (the first of
+    the `together` a batch handler was given), None when no one handler did (the commit
+    failed, say)."""
 
     index: int | None
     error: Exception
+    together: int = 1
 
 
 class _HandlerFailed(Exception):
-    def __init__(self, index: int, error: Exception) -> None:
+    def __init__(self, index: int, error: Exception, together: int) -> None:
         super().__init__(str(error))
         self.index = index
         self.error = error
+        self.together = together
 
 
 class GroupProcessor:
@@ -190,12 +193,13 @@ class GroupProcessor:
             if failure is None:
                 done, end = end, len(items)
                 continue
-            if failure.index is None and end - done > 1:
-                # Not one handler's failure: find the culprit by applying one at a time.
-                one_by_one = True
-                continue
             if failure.index:
                 end = done + failure.index  # the events before the failing one, together
+                continue
+            if (failure.index is None or failure.together > 1) and end - done > 1:
+                # Not one event's failure (the commit, or a batch handler's): find the culprit
+                # by applying one at a time.
+                one_by_one = True
                 continue
             if await self._retry(items[done], advance, failure.error, stop):
                 still_parked.add(done)
@@ -299,6 +303,7 @@ class GroupProcessor:
                     live = {(i.message.topic, i.message.key) for _, i in taken if not i.parked}
                     behind = await parking.parked_pairs(session, self.group.name, live)
                 now = utcnow()
+                ready: list[tuple[int, Event[Any]]] = []
                 for index, item in taken:
                     event = item.event
                     assert isinstance(event, Event)
@@ -315,19 +320,21 @@ class GroupProcessor:
                             wait=self.park_for,
                         )
                         continue
+                    ready.append((index, event))
+                for run in self._runs(ready):
                     try:
-                        await self._handle(event, uow)
+                        await self._handle([event for _, event in run], uow)
                     except LeaseLost:
                         raise
                     except Exception as exc:
-                        raise _HandlerFailed(index, exc) from exc
-                    applied[item.message.topic] += 1
+                        raise _HandlerFailed(run[0][0], exc, len(run)) from exc
+                    applied[run[0][1].type] += len(run)
                 if advance and items:
                     await advance(session, items[-1].message)
         except LeaseLost:
             raise
         except _HandlerFailed as failed:
-            return _Failure(failed.index, failed.error)
+            return _Failure(failed.index, failed.error, failed.together)
         except Exception as exc:
             return _Failure(None, exc)
         if applied:
@@ -386,18 +393,43 @@ class GroupProcessor:
             "event_time": event.envelope.timestamp,
         }
 
-    async def _handle(self, event: Event[Any], uow: UnitOfWork) -> None:
-        handler = self.group.handlers.get(event.type)
-        if handler is None:
+    def _runs(self, ready: Sequence[tuple[int, Event[Any]]]) -> list[list[tuple[int, Event[Any]]]]:
+        """The events to hand over together: consecutive events of a topic with a batch
+        handler form one run; any other event is a run of its own."""
+        runs: list[list[tuple[int, Event[Any]]]] = []
+        for index, event in ready:
+            last = runs[-1] if runs else None
+            if (
+                last is not None
+                and event.type in self.group.batch_handlers
+                and last[-1][1].type == event.type
+            ):
+                last.append((index, event))
+            else:
+                runs.append([(index, event)])
+        return runs
+
+    async def _handle(self, events: Sequence[Event[Any]], uow: UnitOfWork) -> None:
+        """Events of one topic: one by one to its handler, or together to its batch handler."""
+        topic = events[0].type
+        batch = self.group.batch_handlers.get(topic)
+        handler = self.group.handlers.get(topic)
+        if batch is None and handler is None:
             return
-        uow.cause = event
+        uow.cause = events[0]
+        uow.causes = {event.envelope.key: event for event in events} if batch else {}
         started = time.perf_counter()
-        token = CURRENT_EVENT.set((self.group.name, event))
+        token = CURRENT_EVENT.set((self.group.name, events[0]))
         try:
-            await handler(event, uow)
+            if batch is not None:
+                await batch(events, uow)
+            else:
+                assert handler is not None and len(events) == 1
+                await handler(events[0], uow)
         finally:
             CURRENT_EVENT.reset(token)
-        metrics.HANDLER_SECONDS.labels(self.group.name, event.type).observe(
+            uow.causes = {}
+        metrics.HANDLER_SECONDS.labels(self.group.name, topic).observe(
             time.perf_counter() - started
         )
 
