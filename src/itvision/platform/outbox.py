@@ -11,7 +11,10 @@ the cheapest way each database allows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Dialect, text
@@ -28,14 +31,55 @@ EVENT_LOG = LoggedEvent.metadata.tables[LoggedEvent.__tablename__]
 COLUMNS = ("event_id", "topic", "key", "correlation_id", "envelope", "created_at")
 
 
+@dataclass(slots=True)
+class PendingEvent:
+    """An event emitted in a unit of work, written to the log when it commits."""
+
+    id: str
+    type: str
+    version: int
+    source: str
+    key: str
+    timestamp: datetime
+    correlation_id: str
+    causation_id: str | None
+    payload: dict[str, Any]
+
+    def log_row(self) -> dict[str, Any]:
+        return {
+            "event_id": self.id,
+            "topic": self.type,
+            "key": self.key,
+            "correlation_id": self.correlation_id,
+            "envelope": self.envelope(),
+            "created_at": self.timestamp,
+        }
+
+    def envelope(self) -> str:
+        """The event as it travels: one JSON object (camelCase), as the seed's consumers read."""
+        wire = {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "source": self.source,
+            "key": self.key,
+            "timestamp": self.timestamp.isoformat().replace("+00:00", "Z"),
+            "correlationId": self.correlation_id,
+            "causationId": self.causation_id,
+            "payload": self.payload,
+        }
+        return json.dumps(wire, separators=(",", ":"), ensure_ascii=False)
+
+
 class Outbox(Protocol):
-    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-        """Write `rows` (event log rows) in the session's transaction, and commit it."""
+    async def commit(self, session: AsyncSession, events: Sequence[PendingEvent]) -> None:
+        """Write `events` into the log in the session's transaction, and commit it."""
 
 
 class PostgresOutbox:
-    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
+    async def commit(self, session: AsyncSession, events: Sequence[PendingEvent]) -> None:
+        if events:
+            rows = [event.log_row() for event in events]
             await session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
             )
@@ -58,16 +102,18 @@ class SqliteOutbox:
         # Stored exactly as SQLAlchemy stores the column, so that both read it back alike.
         self._created_at = UtcDateTime().bind_processor(dialect) or (lambda value: value)
 
-    async def commit(self, session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
+    async def commit(self, session: AsyncSession, events: Sequence[PendingEvent]) -> None:
+        if events:
             await session.flush()
             connection = await session.connection()
             driver = (await connection.get_raw_connection()).driver_connection
             assert isinstance(driver, AsyncSqliteConnection)
-            values = [
-                (*(row[c] for c in COLUMNS[:-1]), self._created_at(row["created_at"]))
-                for row in rows
-            ]
+            # Made as they are written, chunk by chunk: a bulk of events does not hold the
+            # event loop while all their JSON is made.
+            values = (
+                (e.id, e.type, e.key, e.correlation_id, e.envelope(), self._created_at(e.timestamp))
+                for e in events
+            )
             await driver.commit_with(self.INSERT, values)
         # Ends the session's transaction; the driver has nothing left to send when it is done.
         await session.commit()

@@ -28,8 +28,9 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import islice
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -186,7 +187,7 @@ class AsyncSqliteConnection:
             self._in_transaction = True
         return await self.run(call)
 
-    async def commit_with(self, statement: str, rows: Sequence[Any]) -> None:
+    async def commit_with(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run `statement` for each row, then COMMIT: in a write transaction's turn, without a
         thread hop (a bulk of events goes in chunks, letting the process run in between)."""
         raw = self.raw
@@ -194,10 +195,9 @@ class AsyncSqliteConnection:
         try:
             if begin is not None:
                 await self.run(lambda: raw.execute(begin))
-            for start in range(0, len(rows), COMMIT_CHUNK_ROWS):
-                await self.run(
-                    partial(raw.executemany, statement, rows[start : start + COMMIT_CHUNK_ROWS])
-                )
+            pending = iter(rows)
+            while chunk := list(islice(pending, COMMIT_CHUNK_ROWS)):
+                await self.run(partial(raw.executemany, statement, chunk))
             await self.run(raw.commit)
         except BaseException:
             if raw.in_transaction:

@@ -11,12 +11,9 @@ committed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,44 +22,8 @@ from itvision.platform import metrics
 from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.events import Event, Payload, new_event_id, utcnow
-from itvision.platform.outbox import Outbox
+from itvision.platform.outbox import Outbox, PendingEvent
 from itvision.platform.topics import TopicRegistry
-
-
-@dataclass(slots=True)
-class PendingEvent:
-    """An event emitted in a unit of work, written to the log when it commits."""
-
-    id: str
-    type: str
-    version: int
-    source: str
-    key: str
-    timestamp: datetime
-    correlation_id: str
-    causation_id: str | None
-    payload: dict[str, Any]
-
-    def log_row(self) -> dict[str, Any]:
-        wire = {
-            "id": self.id,
-            "type": self.type,
-            "version": self.version,
-            "source": self.source,
-            "key": self.key,
-            "timestamp": self.timestamp.isoformat().replace("+00:00", "Z"),
-            "correlationId": self.correlation_id,
-            "causationId": self.causation_id,
-            "payload": self.payload,
-        }
-        return {
-            "event_id": self.id,
-            "topic": self.type,
-            "key": self.key,
-            "correlation_id": self.correlation_id,
-            "envelope": json.dumps(wire, separators=(",", ":"), ensure_ascii=False),
-            "created_at": self.timestamp,
-        }
 
 
 class UnitOfWork:
@@ -118,7 +79,7 @@ class UnitOfWork:
         return list(self._pending)
 
     async def commit(self) -> None:
-        await self._outbox.commit(self.session, [e.log_row() for e in self._pending])
+        await self._outbox.commit(self.session, self._pending)
         published, self._pending = self._pending, []
         if published:
             for topic, count in Counter(e.type for e in published).items():

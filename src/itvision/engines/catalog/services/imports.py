@@ -101,8 +101,10 @@ async def _write(uow: UnitOfWork, tree: CategoryTree, plan: Plan, progress: Prog
             by_sku[sku] = item.existing
         done += 1
         progress(done, total)
+        if done % _CHUNK == 0:
+            await _written(writer, "a SKU of this file")
     # Products first: variants reference them.
-    await writer.flush("a SKU of this file")
+    await _written(writer, "a SKU of this file")
     for variant in plan.variants:
         parent = by_sku.get(variant.parent_sku) or variant.parent
         assert parent is not None and variant.row.sku is not None
@@ -112,7 +114,16 @@ async def _write(uow: UnitOfWork, tree: CategoryTree, plan: Plan, progress: Prog
             writer.change_variant(parent, variant.existing, variant.values)
         done += 1
         progress(done, total)
-    await writer.flush("a SKU or option set of this file")
+        if done % _CHUNK == 0:
+            await _written(writer, "a SKU or option set of this file")
+    await _written(writer, "a SKU or option set of this file")
+
+
+async def _written(writer: CatalogWriter, what: str) -> None:
+    """Write what is pending, then let the rest of the process run: 20,000 rows are written
+    in one transaction, but not in one stretch of the event loop."""
+    await writer.flush(what)
+    await asyncio.sleep(0)
 
 
 M = TypeVar("M")
