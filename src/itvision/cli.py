@@ -326,9 +326,14 @@ def _load_demo(settings: Settings) -> None:
 
 def _freeze_startup_objects() -> None:
     """Keep what start-up created out of the garbage collector's way: a long-running process
-    otherwise re-scans it on every collection (measured: ~20 % of consumer throughput)."""
+    otherwise re-scans it on every collection (measured: ~20 % of consumer throughput). And
+    collect the youngest objects less often: a bulk import creates tens of thousands of
+    objects that live until it commits, and the default (every 700 allocations) rescans them
+    so often that the import took 7.2 s instead of 4.0 s, with 470 ms stalls of the event loop
+    instead of 240 ms (20,000 rows, measured)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
 
 
 @app.command()
