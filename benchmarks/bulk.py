@@ -31,7 +31,7 @@ from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import PostgresServer, free_port
+from tests.support.servers import PostgresServer, free_port, wait_until_serving
 
 TOKEN = "bulk-benchmark-admin-token-0123456789abcdef"
 TARGET_CATCH_UP_SECONDS = 30.0
@@ -132,19 +132,10 @@ async def measure(url: str, rows: int) -> dict[str, float]:
     }
 
 
-async def wait_up(url: str) -> None:
-    async with httpx.AsyncClient(base_url=url) as client:
-        for _ in range(600):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-    raise SystemExit("the server did not start")
-
-
-async def up_and_measured(url: str, rows: int) -> dict[str, float]:
-    await wait_up(url)
+async def up_and_measured(
+    url: str, process: subprocess.Popen[bytes], rows: int
+) -> dict[str, float]:
+    await wait_until_serving(url, process)
     return await measure(url, rows)
 
 
@@ -165,7 +156,7 @@ def run(args: argparse.Namespace) -> bool:
         serve = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
         process = subprocess.Popen([*serve, "--port", str(port)], env=env)
         try:
-            figures = asyncio.run(up_and_measured(f"http://127.0.0.1:{port}", args.rows))
+            figures = asyncio.run(up_and_measured(f"http://127.0.0.1:{port}", process, args.rows))
         finally:
             process.terminate()
             process.wait(60)

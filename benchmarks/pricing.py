@@ -45,6 +45,9 @@ from rich.table import Table
 
 from itvision.engines.pricing.schemas import QuoteCreate
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.servers import wait_until_serving
+
 SECRET = "pricing-benchmark-secret-0123456789abcdef"
 PRODUCTS = 10
 TARGET = 0.40
@@ -112,20 +115,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-async def wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient(base_url=url) as client:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise SystemExit(f"the server at {url} exited with {process.returncode}")
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"the server at {url} did not start")
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -298,7 +287,7 @@ def main() -> None:
 
             async def run() -> dict[str, list[float]]:
                 for kind, url in urls.items():
-                    await wait_up(url, processes[kind])
+                    await wait_until_serving(url, processes[kind])
                 return await measure(args, urls)
 
             rates = asyncio.run(run())

@@ -41,7 +41,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import PostgresServer, free_port
+from tests.support.servers import PostgresServer, free_port, wait_until_serving
 
 from itvision.engines.catalog.schemas import ProductCreate
 
@@ -128,19 +128,6 @@ def server_env(data_dir: Path, database_url: str) -> dict[str, str]:
         ITVISION_LOG_FORMAT="console",
     )
     return env
-
-
-async def wait_up(client: httpx.AsyncClient, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -262,8 +249,7 @@ async def measure_database(name: str, database_url: str, args: argparse.Namespac
             for kind in ("app", "bare") if round_ % 2 == 0 else ("bare", "app"):
                 url, process = start_server(kind, database_url, Path(tmp))
                 try:
-                    async with httpx.AsyncClient(base_url=url) as probe:
-                        await wait_up(probe, process)
+                    await wait_until_serving(url, process)
                     run = f"{kind[0]}{round_}".upper()
                     if kind == "app":
                         results[kind].append(await run_app(url, database_url, args, run))

@@ -127,3 +127,25 @@ class KafkaBroker:
                 self.process.kill()
                 self.process.wait()
             self.process = None
+
+
+async def wait_until_serving(
+    url: str, process: subprocess.Popen[bytes], timeout: float = 60
+) -> None:
+    """Until the app at `url` answers /healthz (an `itvision serve` started by a benchmark)."""
+    import asyncio
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=url) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"the server at {url} exited with {process.returncode}")
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"the server at {url} did not start")
