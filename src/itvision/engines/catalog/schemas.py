@@ -39,7 +39,7 @@ Grade = Literal["A", "B", "C"]
 
 
 def _length(field: str) -> StringConstraints:
-    return StringConstraints(min_length=1, max_length=LENGTHS[field])
+    return StringConstraints(min_length=1, max_length=LENGTHS[field], pattern=r"\S")
 
 
 def _bounds(field: str) -> Any:
@@ -70,29 +70,29 @@ ScreenInches = Annotated[
 WarrantyMonths = Annotated[int, _bounds("warranty_months")]
 WeightGrams = Annotated[int, _bounds("weight_grams")]
 BaseCost = Annotated[int, _bounds("base_cost")]
-Sku = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"\S")]
 Images = Annotated[
     list[Annotated[str, StringConstraints(max_length=1000)]], Field(max_length=MAX_IMAGES)
 ]
 Options = Annotated[
     dict[
-        Annotated[str, StringConstraints(min_length=1, max_length=40)],
-        Annotated[str, StringConstraints(min_length=1, max_length=100)],
+        Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"\S")],
+        Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")],
     ],
     Field(
         min_length=1, max_length=MAX_OPTIONS, examples=[{"couleur": "Noir", "capacite": "256 Go"}]
     ),
 ]
-CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")]
 Slug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"),
     Field(description="Letters, digits and hyphens; kept in lower case"),
 ]
-ParentRef = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+ParentRef = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"\S")]
 CategoryRef = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=80),
+    StringConstraints(min_length=1, max_length=80, pattern=r"\S"),
     Field(description="A category id or slug"),
 ]
 
@@ -393,7 +393,7 @@ class ProductFilters(QueryModel):
 
 
 class ViewCreate(_Body):
-    session_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    session_id: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
     channel: Channel = "web"
     referrer: Referrer = "direct"
 

@@ -14,7 +14,9 @@ from itvision.engines.inventory.rules import ReservationStatus
 from itvision.engines.inventory.services.reconciliation import ReconcileReport
 from itvision.platform.inputs import InputModel
 
-Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Sku = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
+]
 LocationCode = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$"),
@@ -22,10 +24,12 @@ LocationCode = Annotated[
 ]
 Reference = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200),
     Field(description="What the change refers to: delivery note, order id, count sheet"),
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
+]
 Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
@@ -35,7 +39,9 @@ class _Input(InputModel):
 
 class LocationCreate(_Input):
     code: LocationCode
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200)
+    ]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "SN"
     is_default: bool = False
 
@@ -99,7 +105,10 @@ class ItemSettingsUpdate(_Input):
     safety_stock: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=365)] | None = None
     supplier_id: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100),
+        ]
         | None
     ) = None
 
