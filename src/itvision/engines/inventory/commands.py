@@ -28,8 +28,8 @@ class CreateLocation:
 
 
 @dataclass(frozen=True, slots=True)
-class ReceiveStock:
-    """Goods arrived from a supplier (réception)."""
+class _StockIn:
+    """Units put on the shelf at a location, with the document they came with."""
 
     sku: str
     warehouse_id: str
@@ -40,15 +40,13 @@ class ReceiveStock:
 
 
 @dataclass(frozen=True, slots=True)
-class ReturnStock:
-    """Goods a customer sent back, back on the shelf (retour)."""
+class ReceiveStock(_StockIn):
+    """Goods arrived from a supplier (réception)."""
 
-    sku: str
-    warehouse_id: str
-    quantity: int
-    reference: str
-    actor: str
-    note: str | None = None
+
+@dataclass(frozen=True, slots=True)
+class ReturnStock(_StockIn):
+    """Goods a customer sent back, back on the shelf (retour)."""
 
 
 @dataclass(frozen=True, slots=True)
