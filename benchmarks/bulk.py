@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,12 @@ from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import PostgresServer, free_port, wait_until_serving
+from tests.support.servers import (
+    PostgresServer,
+    free_port,
+    start_serving,
+    wait_until_serving,
+)
 
 TOKEN = "bulk-benchmark-admin-token-0123456789abcdef"
 TARGET_CATCH_UP_SECONDS = 30.0
@@ -145,16 +149,8 @@ def run(args: argparse.Namespace) -> bool:
         database_url = (
             server.url() if server else f"sqlite+aiosqlite:///{Path(tmp) / 'itvision.db'}"
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-        env.update(
-            ITVISION_DATA_DIR=tmp,
-            ITVISION_DATABASE_URL=database_url,
-            ITVISION_ADMIN_TOKEN=TOKEN,
-            ITVISION_LOG_LEVEL="warning",
-        )
         port = free_port()
-        serve = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
-        process = subprocess.Popen([*serve, "--port", str(port)], env=env)
+        process = start_serving(port, Path(tmp), database_url, TOKEN)
         try:
             figures = asyncio.run(up_and_measured(f"http://127.0.0.1:{port}", process, args.rows))
         finally:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,12 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import PostgresServer, free_port, wait_until_serving
+from tests.support.servers import (
+    PostgresServer,
+    free_port,
+    start_serving,
+    wait_until_serving,
+)
 
 from itvision.engines.catalog.schemas import ProductCreate
 
@@ -116,18 +120,6 @@ def serve_bare(port: int, database_url: str) -> None:
 
     app = bare_app(database_url)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def server_env(data_dir: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env.update(
-        ITVISION_DATA_DIR=str(data_dir),
-        ITVISION_DATABASE_URL=database_url,
-        ITVISION_ADMIN_TOKEN=TOKEN,
-        ITVISION_LOG_LEVEL="warning",
-        ITVISION_LOG_FORMAT="console",
-    )
-    return env
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -233,12 +225,10 @@ async def run_bare(url: str, args: argparse.Namespace, run: str) -> dict:
 def start_server(kind: str, database_url: str, data_dir: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     if kind == "app":  # exactly what a user runs
-        command = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
-        command += ["--port", str(port)]
+        process = start_serving(port, data_dir, database_url, TOKEN)
     else:
         command = [sys.executable, __file__, "--serve", kind, "--port", str(port)]
-        command += ["--url", database_url]
-    process = subprocess.Popen(command, env=server_env(data_dir, database_url))
+        process = subprocess.Popen([*command, "--url", database_url])
     return f"http://127.0.0.1:{port}", process
 
 

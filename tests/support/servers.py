@@ -5,13 +5,17 @@ already run instead."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+import httpx
 
 
 def free_port() -> int:
@@ -129,14 +133,26 @@ class KafkaBroker:
             self.process = None
 
 
+def start_serving(
+    port: int, data_dir: Path, database_url: str, admin_token: str
+) -> subprocess.Popen[bytes]:
+    """`itvision serve` in a process of its own, exactly as a user runs it, on this database
+    (the ITVISION_* variables of the caller's environment left out)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
+    env.update(
+        ITVISION_DATA_DIR=str(data_dir),
+        ITVISION_DATABASE_URL=database_url,
+        ITVISION_ADMIN_TOKEN=admin_token,
+        ITVISION_LOG_LEVEL="warning",
+    )
+    serve = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
+    return subprocess.Popen([*serve, "--port", str(port)], env=env)
+
+
 async def wait_until_serving(
     url: str, process: subprocess.Popen[bytes], timeout: float = 60
 ) -> None:
-    """Until the app at `url` answers /healthz (an `itvision serve` started by a benchmark)."""
-    import asyncio
-
-    import httpx
-
+    """Until the app at `url` answers /healthz."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=url) as client:
         while time.monotonic() < deadline:

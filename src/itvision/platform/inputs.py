@@ -32,6 +32,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -124,6 +125,18 @@ class QueryModel(InputModel):
 
     model_config = ConfigDict(extra="ignore")
     JSON_TYPES: ClassVar[bool] = False
+
+
+# Text, as the API documents it --------------------------------------------------------------
+
+
+def nonblank(max_length: int) -> StringConstraints:
+    """Text trimmed of surrounding spaces that must keep at least one other character, up to
+    `max_length`: `Annotated[str, nonblank(100)]`. The document says so (`pattern: \\S`), so a
+    client sending only spaces or a form feed knows beforehand it will be refused."""
+    return StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=max_length, pattern=r"\S"
+    )
 
 
 # A moment, as the API documents it ----------------------------------------------------------

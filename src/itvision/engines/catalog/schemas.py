@@ -28,7 +28,7 @@ from itvision.engines.catalog.rules.products import LENGTHS, MAX_IMAGES, MAX_OPT
 from itvision.engines.catalog.rules.rows import product_values
 from itvision.engines.catalog.rules.violations import Language
 from itvision.platform.auth import Principal, Role
-from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable, QueryModel
+from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable, QueryModel, nonblank
 
 if TYPE_CHECKING:
     from itvision.engines.catalog.models import Category, Product, ProductPrice, Variant
@@ -39,7 +39,7 @@ Grade = Literal["A", "B", "C"]
 
 
 def _length(field: str) -> StringConstraints:
-    return StringConstraints(min_length=1, max_length=LENGTHS[field], pattern=r"\S")
+    return nonblank(LENGTHS[field])
 
 
 def _bounds(field: str) -> Any:
@@ -70,29 +70,29 @@ ScreenInches = Annotated[
 WarrantyMonths = Annotated[int, _bounds("warranty_months")]
 WeightGrams = Annotated[int, _bounds("weight_grams")]
 BaseCost = Annotated[int, _bounds("base_cost")]
-Sku = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"\S")]
+Sku = Annotated[str, nonblank(64)]
 Images = Annotated[
     list[Annotated[str, StringConstraints(max_length=1000)]], Field(max_length=MAX_IMAGES)
 ]
 Options = Annotated[
     dict[
-        Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"\S")],
-        Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")],
+        Annotated[str, nonblank(40)],
+        Annotated[str, nonblank(100)],
     ],
     Field(
         min_length=1, max_length=MAX_OPTIONS, examples=[{"couleur": "Noir", "capacite": "256 Go"}]
     ),
 ]
-CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")]
+CategoryName = Annotated[str, nonblank(120)]
 Slug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"),
     Field(description="Letters, digits and hyphens; kept in lower case"),
 ]
-ParentRef = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"\S")]
+ParentRef = Annotated[str, nonblank(80)]
 CategoryRef = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=80, pattern=r"\S"),
+    nonblank(80),
     Field(description="A category id or slug"),
 ]
 
@@ -393,7 +393,7 @@ class ProductFilters(QueryModel):
 
 
 class ViewCreate(_Body):
-    session_id: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+    session_id: Annotated[str, nonblank(100)]
     channel: Channel = "web"
     referrer: Referrer = "direct"
 

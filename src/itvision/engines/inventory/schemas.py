@@ -12,11 +12,9 @@ from itvision.engines.inventory.events import MovementReason
 from itvision.engines.inventory.queries import StockView
 from itvision.engines.inventory.rules import ReservationStatus
 from itvision.engines.inventory.services.reconciliation import ReconcileReport
-from itvision.platform.inputs import InputModel
+from itvision.platform.inputs import InputModel, nonblank
 
-Sku = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100)
-]
+Sku = Annotated[str, nonblank(100)]
 LocationCode = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$"),
@@ -24,12 +22,10 @@ LocationCode = Annotated[
 ]
 Reference = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200),
+    nonblank(200),
     Field(description="What the change refers to: delivery note, order id, count sheet"),
 ]
-Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=500)
-]
+Note = Annotated[str, nonblank(500)]
 Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
@@ -39,9 +35,7 @@ class _Input(InputModel):
 
 class LocationCreate(_Input):
     code: LocationCode
-    name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200)
-    ]
+    name: Annotated[str, nonblank(200)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "SN"
     is_default: bool = False
 
@@ -107,7 +101,7 @@ class ItemSettingsUpdate(_Input):
     supplier_id: (
         Annotated[
             str,
-            StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=100),
+            nonblank(100),
         ]
         | None
     ) = None

@@ -27,17 +27,13 @@ from itvision.engines.promotion.queries.promotions import PromotionRecord
 from itvision.engines.promotion.rules.evaluation import Evaluation
 from itvision.engines.promotion.rules.offers import BundleItem, Kind, Offer
 from itvision.platform.errors import InvalidInput
-from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable
+from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable, nonblank
 from itvision.platform.pagination import Page
 
 T = TypeVar("T")
 
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200)
-]
-Ref = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"\S", max_length=200)
-]
+Name = Annotated[str, nonblank(200)]
+Ref = Annotated[str, nonblank(200)]
 Code = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,32}$"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,19 +57,24 @@ async def list_parked(
     platform: Platform, group: str | None = None, limit: int = 100
 ) -> list[ParkedEvent]:
     """Events waiting for what they depend on, oldest first."""
-    query = select(ParkedEvent).order_by(ParkedEvent.id).limit(limit)
-    if group:
-        query = query.where(ParkedEvent.group == group)
-    async with platform.db.reads() as session:
-        return list(await session.scalars(query))
+    return await _oldest_first(platform, ParkedEvent, group, limit)
 
 
 async def list_dead_letters(
     platform: Platform, group: str | None = None, limit: int = 100
 ) -> list[DeadLetter]:
-    query = select(DeadLetter).order_by(DeadLetter.id).limit(limit)
+    return await _oldest_first(platform, DeadLetter, group, limit)
+
+
+Held = TypeVar("Held", ParkedEvent, DeadLetter)
+
+
+async def _oldest_first(
+    platform: Platform, model: type[Held], group: str | None, limit: int
+) -> list[Held]:
+    query = select(model).order_by(model.id).limit(limit)
     if group:
-        query = query.where(DeadLetter.group == group)
+        query = query.where(model.group == group)
     async with platform.db.reads() as session:
         return list(await session.scalars(query))
 
