@@ -208,3 +208,16 @@ def test_price_calculated_as_the_seed_kafkajs_producer_writes_it() -> None:
         assert event.currency == "XOF"
         assert event.calculated_at == datetime(2026, 1, 8, 10, 30, tzinfo=UTC)
         assert event.calculated_at.tzinfo is UTC
+
+
+def test_order_placed_version_1_is_read_with_its_code_in_promotion_codes() -> None:
+    from itvision.engines.order.events import OrderPlaced
+
+    version_1 = {"orderId": "o1", "customerId": "c1", "subtotal": 1000, "total": 1000,
+                 "lines": [{"sku": "S", "productId": "p", "quantity": 1, "unitPrice": 1000}],
+                 "paymentMethod": "wave", "promotionCode": "TABASKI", "promotionCodes": [],
+                 "placedAt": "2026-11-30T10:00:00Z"}  # fmt: skip
+    placed = OrderPlaced.model_validate(version_1)
+    assert placed.promotion_codes == ["TABASKI"]
+    assert "promotionCode" not in placed.model_dump(by_alias=True)
+    assert REGISTRY.get("order.order.placed").version == 2

@@ -4,10 +4,12 @@ Document numbers (`invoice_number`...) are the legal, gap-free numbers printed o
 the `*_id` fields are internal identifiers.
 """
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
+from itvision.engines.order.events import DeliveryAddress
 from itvision.engines.payment.events import PaymentMethod
 from itvision.platform.events import Amount, Currency, Payload, Rate, UtcDatetime
 from itvision.platform.topics import Topic
@@ -20,7 +22,7 @@ class QuoteLine(Payload):
     product_id: str
     description: str
     quantity: int = Field(gt=0)
-    unit_price: Amount
+    unit_price: Amount = Field(description="One unit, before VAT, after discounts")
 
 
 class QuoteCreated(Payload):
@@ -40,11 +42,22 @@ class QuoteCreated(Payload):
 
 
 class QuoteAccepted(Payload):
+    """Carries what the order engine needs to make the order at the quoted prices."""
+
     quote_id: str
     quote_number: str
     customer_id: str
+    lines: list[QuoteLine] = Field(default_factory=list)
+    subtotal: Amount = Field(default=0, description="Before VAT, after discounts")
+    discount_total: Amount = 0
+    vat_rate: Rate = Decimal("0.18")
+    vat_amount: Amount = 0
     total: Amount
     currency: Currency = "XOF"
+    payment_method: PaymentMethod = "cash_on_delivery"
+    delivery_method: Literal["home_delivery", "pickup"] = "pickup"
+    delivery_address: DeliveryAddress | None = None
+    accepted_by: str | None = None
     accepted_at: UtcDatetime
 
 

@@ -74,6 +74,36 @@ class ReorderSuggested(Payload):
     velocity_days: int | None = Field(default=None, gt=0, description="The velocity window")
 
 
+class ReservedLine(Payload):
+    sku: str
+    quantity: int = Field(gt=0)
+
+
+class ReservationConfirmed(Payload):
+    """Every line of a placed order is held for it until `expires_at` (None: no expiry)."""
+
+    order_id: str
+    reservation_id: str
+    lines: list[ReservedLine]
+    expires_at: UtcDatetime | None = None
+    confirmed_at: UtcDatetime
+
+
+class RefusedLine(Payload):
+    sku: str
+    requested: int = Field(gt=0)
+    available: int = Field(ge=0)
+
+
+class ReservationRefused(Payload):
+    """A placed order could not be held in full, so nothing is held for it."""
+
+    order_id: str
+    lines: list[RefusedLine] = Field(description="The lines that could not be held")
+    reason: str = Field(description="Why, in French, for the customer")
+    refused_at: UtcDatetime
+
+
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "inventory.stock.updated",
@@ -102,5 +132,19 @@ TOPICS: tuple[Topic, ...] = (
         SOURCE,
         "A replenishment order is suggested for a SKU (Réapprovisionnement suggéré)",
         key="sku",
+    ),
+    Topic(
+        "inventory.reservation.confirmed",
+        ReservationConfirmed,
+        SOURCE,
+        "The stock of a placed order is held for it (Stock réservé)",
+        key="order_id",
+    ),
+    Topic(
+        "inventory.reservation.refused",
+        ReservationRefused,
+        SOURCE,
+        "A placed order could not be reserved (Réservation refusée)",
+        key="order_id",
     ),
 )

@@ -1,8 +1,8 @@
 """Events of the order engine: the cart and every step of an order's life."""
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from itvision.engines.payment.events import PaymentMethod
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
@@ -14,8 +14,12 @@ SOURCE = "order-engine"
 class OrderLine(Payload):
     sku: str
     product_id: str
+    variant_id: str | None = None
+    name: str = Field(default="", description="What the customer bought, in French")
     quantity: int = Field(gt=0)
-    unit_price: Amount
+    unit_price: Amount = Field(description="One unit, VAT included, before discounts")
+    unit_price_excl_vat: Amount | None = None
+    discount: Amount = Field(default=0, description="Discount on the whole line, VAT included")
 
 
 class DeliveryAddress(Payload):
@@ -38,23 +42,42 @@ class CartUpdated(Payload):
 
 
 class OrderPlaced(Payload):
+    """Version 2: the codes are in `promotion_codes` only. A version 1 event's single
+    `promotionCode` is read into `promotion_codes`, so consumers read both during the change."""
+
     order_id: str
     customer_id: str
     lines: list[OrderLine] = Field(min_length=1)
-    subtotal: Amount
+    subtotal: Amount = Field(description="Sum of the lines, VAT included, before discounts")
     discount_total: Amount = 0
     shipping_fee: Amount = 0
-    total: Amount
+    vat_total: Amount = Field(default=0, description="VAT included in `total`")
+    total: Amount = Field(description="What the customer pays, VAT and shipping included")
     currency: Currency = "XOF"
     payment_method: PaymentMethod
     delivery_method: Literal["home_delivery", "pickup"] = "home_delivery"
     delivery_address: DeliveryAddress | None = None
-    promotion_code: str | None = None
     promotion_codes: list[str] = Field(
-        default_factory=list, description="Every promo code typed for the order"
+        default_factory=list, description="Every promo code applied to the order"
     )
     group_id: str | None = Field(default=None, description="Set when a group buy made the order")
+    quote_id: str | None = Field(default=None, description="Set when an accepted quote made it")
+    pay_by: UtcDatetime | None = Field(
+        default=None, description="An unpaid order is cancelled (expired) at this time"
+    )
     placed_at: UtcDatetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_version_1(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            legacy = ("promotionCode", "promotion_code")
+            old = next((data[name] for name in legacy if data.get(name)), None)
+            if old:
+                data = {k: v for k, v in data.items() if k not in legacy}
+                codes = list(data.pop("promotionCodes", None) or data.get("promotion_codes") or [])
+                data["promotion_codes"] = [*codes, *([old] if old not in codes else [])]
+        return data
 
 
 class OrderConfirmed(Payload):
@@ -100,13 +123,21 @@ class OrderCancelled(Payload):
     cancelled_at: UtcDatetime
 
 
+class RefundedLine(Payload):
+    sku: str
+    quantity: int = Field(gt=0)
+
+
 class OrderRefunded(Payload):
     order_id: str
     customer_id: str
     refund_id: str
-    amount: Amount
+    amount: Amount = Field(description="VAT included")
     currency: Currency = "XOF"
     is_partial: bool = False
+    lines: list[RefundedLine] = Field(
+        default_factory=list, description="Goods that came back, if any"
+    )
     reason: Literal["cancelled", "returned", "damaged", "not_delivered", "commercial_gesture"]
     refunded_at: UtcDatetime
 
@@ -125,6 +156,7 @@ TOPICS: tuple[Topic, ...] = (
         SOURCE,
         "A customer placed an order (Commande passée)",
         key="order_id",
+        version=2,
     ),
     Topic(
         "order.order.confirmed",

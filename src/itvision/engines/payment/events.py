@@ -1,9 +1,13 @@
 """Events of the payment engine: payments through Orange Money, Wave, card or cash, and refunds.
 
-`PaymentMethod` is shared with the order and billing contracts.
+`PaymentMethod` is shared with the order and billing contracts; it also names the provider
+(`wave`, `orange_money`; `cash_on_delivery` is settled by the courier). Every event carries the
+provider's reference and the fee the provider keeps (for profitability).
 """
 
 from typing import Literal
+
+from pydantic import Field
 
 from itvision.platform.events import Amount, Currency, Payload, UtcDatetime
 from itvision.platform.topics import Topic
@@ -21,7 +25,11 @@ class PaymentInitiated(Payload):
     currency: Currency = "XOF"
     method: PaymentMethod
     provider_reference: str | None = None
-    checkout_url: str | None = None
+    checkout_url: str | None = Field(
+        default=None, description="Where the customer approves the payment (Wave launch URL…)"
+    )
+    fee: Amount = Field(default=0, description="What the provider will keep")
+    expires_at: UtcDatetime | None = None
     initiated_at: UtcDatetime
 
 
@@ -53,6 +61,7 @@ class PaymentFailed(Payload):
         "provider_error",
     ]
     provider_reference: str | None = None
+    fee: Amount = 0
     failed_at: UtcDatetime
 
 
@@ -61,10 +70,20 @@ class RefundCompleted(Payload):
     payment_id: str
     order_id: str
     customer_id: str
+    order_refund_id: str | None = Field(
+        default=None,
+        description="The `refundId` of the `order.order.refunded` it pays; None for the refund "
+        "of a cancelled order",
+    )
     amount: Amount
     currency: Currency = "XOF"
     method: PaymentMethod
+    manual: bool = Field(
+        default=False, description="Paid back by hand (Orange Money, cash) and recorded"
+    )
+    operator: str | None = Field(default=None, description="Who recorded a manual refund")
     provider_reference: str | None = None
+    fee: Amount = 0
     completed_at: UtcDatetime
 
 

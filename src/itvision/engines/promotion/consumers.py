@@ -57,12 +57,10 @@ async def record_product_changes(events: Sequence[Event[ProductUpdated]], uow: U
 @GROUP.on("order.order.placed")
 async def reserve_codes_of_placed_order(event: Event[OrderPlaced], uow: UnitOfWork) -> None:
     order = event.payload
-    # Orders written before `promotion_codes` carry their one code in `promotion_code`.
-    codes = (*order.promotion_codes, *([order.promotion_code] if order.promotion_code else []))
     command = ReserveOrderCodes(
         order_id=order.order_id,
         customer_id=order.customer_id,
-        codes=codes,
+        codes=tuple(order.promotion_codes),
         lines=tuple(
             CartLine(line.sku, line.product_id, line.quantity, line.unit_price)
             for line in order.lines

@@ -19,6 +19,9 @@ class ShipmentCreated(Payload):
     area: str | None = Field(default=None, description="Neighbourhood (quartier)")
     country: str = Field(default="SN", pattern=r"^[A-Z]{2}$")
     package_count: int = Field(default=1, gt=0)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    zone: str | None = Field(default=None, description="The shipping zone's code")
     shipping_fee: Amount
     currency: Currency = "XOF"
     estimated_delivery_at: UtcDatetime | None = None
@@ -49,6 +52,31 @@ class ShipmentDelivered(Payload):
     delivered_at: UtcDatetime
 
 
+ShipmentStatus = Literal[
+    "created",
+    "picked_up",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "failed_attempt",
+    "returned",
+]
+
+
+class ShipmentUpdated(Payload):
+    """Every change of a shipment's status, the carrier's included (tracking)."""
+
+    shipment_id: str
+    order_id: str
+    customer_id: str
+    status: ShipmentStatus
+    previous_status: ShipmentStatus | None = None
+    note: str | None = None
+    location: str | None = None
+    changed_by: str = Field(description="Staff member, courier or carrier that reported it")
+    changed_at: UtcDatetime
+
+
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "shipping.shipment.created",
@@ -69,6 +97,13 @@ TOPICS: tuple[Topic, ...] = (
         ShipmentDelivered,
         SOURCE,
         "A shipment was delivered to the customer (Colis livré)",
+        key="order_id",
+    ),
+    Topic(
+        "shipping.shipment.updated",
+        ShipmentUpdated,
+        SOURCE,
+        "A shipment's status changed (Suivi du colis)",
         key="order_id",
     ),
 )
