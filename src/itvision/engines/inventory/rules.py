@@ -134,6 +134,42 @@ def requested_quantities(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
     return dict(sorted(totals.items()))
 
 
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    """A line of an order that the stock cannot fill: how many were asked, how many are free."""
+
+    sku: str
+    requested: int
+    available: int
+
+
+def shortages(
+    requested: Mapping[str, int], available: Mapping[str, Mapping[str, int]]
+) -> list[Shortage]:
+    """The SKUs of an order (quantities per SKU) that its locations cannot fill together; a SKU
+    inventory does not know has nothing available."""
+    found = []
+    for sku, quantity in requested.items():
+        free = sum(max(units, 0) for units in available.get(sku, {}).values())
+        if free < quantity:
+            found.append(Shortage(sku, quantity, free))
+    return found
+
+
+def refusal_reason(short: Sequence[Shortage]) -> str:
+    """Why an order could not be reserved, in French, as the customer reads it."""
+    parts = []
+    for line in short:
+        if line.available == 0:
+            parts.append(f"« {line.sku} » n'est plus en stock")
+        else:
+            units = "disponible" if line.available == 1 else "disponibles"
+            parts.append(
+                f"« {line.sku} » : {line.requested} demandé(s), seulement {line.available} {units}"
+            )
+    return "Stock insuffisant : " + " ; ".join(parts) + "."
+
+
 def reservation_expiry(
     now: datetime, payment_method: str | None, *, minutes: int, cash_on_delivery_hours: int
 ) -> datetime:

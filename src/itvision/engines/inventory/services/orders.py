@@ -1,10 +1,12 @@
 """How inventory follows an order's life (events of the order engine), one reservation per
 order with the order id as its reference:
 
-- placed: reserve every line (with the unpaid expiry of its payment method), or nothing; an
-  order that cannot be fully reserved gets a `refused` reservation whose note says why. The
-  order engine reacts to that later (it sees `inventory.stock.depleted`, and can read the
-  reservation); inventory emits nothing misleading: no stock moved.
+- placed: reserve every line (with the unpaid expiry of its payment method), or nothing, and
+  answer the order engine: `inventory.reservation.confirmed` (the lines held, until when) or
+  `inventory.reservation.refused` (every line that is short, with the quantities and why, in
+  French); an order that cannot be fully reserved gets a `refused` reservation whose note says
+  why. The answer is given once: a redelivered or replayed `placed` finds the reservation and
+  says nothing, and neither does a `placed` of an order already cancelled.
 - confirmed: the hold no longer expires (paid, or accepted cash on delivery); an expired hold is
   taken again if the stock is still there.
 - cancelled: the held stock is released.
@@ -29,7 +31,7 @@ from datetime import datetime
 
 import structlog
 
-from itvision.engines.inventory import rules
+from itvision.engines.inventory import queries, rules
 from itvision.engines.inventory.commands import (
     CancelOrder,
     ConfirmOrder,
@@ -37,7 +39,13 @@ from itvision.engines.inventory.commands import (
     ReserveOrder,
     ShipOrder,
 )
-from itvision.engines.inventory.events import SOURCE
+from itvision.engines.inventory.events import (
+    SOURCE,
+    RefusedLine,
+    ReservationConfirmed,
+    ReservationRefused,
+    ReservedLine,
+)
 from itvision.engines.inventory.models import Reservation
 from itvision.engines.inventory.services.ledger import StockLedger
 from itvision.engines.inventory.services.reservation_book import ReservationBook
@@ -60,10 +68,11 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
             await uow.session.delete(existing)
             await uow.session.flush()
         settings = ledger.settings
+        requested = rules.requested_quantities((line.sku, line.quantity) for line in command.lines)
         try:
             reservation = await book.reserve(
                 reference=command.order_id,
-                lines=[(line.sku, line.quantity) for line in command.lines],
+                lines=requested.items(),
                 kind="order",
                 actor=command.actor,
                 expires_at=rules.reservation_expiry(
@@ -85,7 +94,32 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
                 country=command.country,
             )
             uow.session.add(refused)
+            # Every short line, not only the first one the allocation met: the customer
+            # changes the whole cart at once.
+            short = rules.shortages(requested, await queries.availability(uow, list(requested)))
+            if not short and isinstance(exc, rules.InsufficientStock):
+                short = [rules.Shortage(exc.sku, exc.requested, exc.available)]
+            uow.emit(
+                ReservationRefused(
+                    order_id=command.order_id,
+                    lines=[
+                        RefusedLine(sku=x.sku, requested=x.requested, available=x.available)
+                        for x in short
+                    ],
+                    reason=rules.refusal_reason(short),
+                    refused_at=ledger.now,
+                )
+            )
             return refused
+        uow.emit(
+            ReservationConfirmed(
+                order_id=command.order_id,
+                reservation_id=reservation.id,
+                lines=[ReservedLine(sku=sku, quantity=q) for sku, q in requested.items()],
+                expires_at=None if step in ("confirmed", "shipped") else reservation.expires_at,
+                confirmed_at=ledger.now,
+            )
+        )
         if step == "confirmed":
             reservation.expires_at = None
         elif step == "shipped":
