@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from itvision.platform.errors import InvalidInput
+
 # Letters NFKD does not decompose but French writes (Sacré-Cœur).
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 _SEPARATORS = re.compile(r"[\s\-'’_.,/]+")
@@ -47,9 +49,7 @@ class Place:
             return 0
         if self.area and self.area == area and self.city == city:
             return 4
-        if self.area and self.area == city and not area:
-            return 3
-        if self.area and self.area == city and area:
+        if self.area and self.area == city:
             return 3
         if not self.area and self.city and self.city == city:
             return 2
@@ -68,3 +68,16 @@ def zone_for(places: Iterable[Place], country: str, city: str, area: str | None)
         if score and (best is None or (-score, place.zone) < (-best[0], best[1])):
             best = (score, place.zone)
     return best[1] if best else None
+
+
+def place_keys(city: str | None, area: str | None) -> tuple[str, str]:
+    """The folded (city, area) a zone's place is stored under; "" for a whole city or
+    country. An area needs its city, and a name must keep a letter or digit once folded."""
+    city_key, area_key = fold(city), fold(area)
+    if city is not None and not city_key:
+        raise InvalidInput("a city name needs a letter or a digit", field="city")
+    if area is not None and not area_key:
+        raise InvalidInput("an area name needs a letter or a digit", field="area")
+    if area_key and not city_key:
+        raise InvalidInput("an area is named with its city", field="city")
+    return city_key, area_key
