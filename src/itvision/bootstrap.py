@@ -74,9 +74,15 @@ def jobs() -> list[PeriodicJob]:
 
 
 def routers() -> list[tuple[str, APIRouter]]:
-    """Each engine's `api.router`, mounted at /api/<engine> (or /api/<api.PATH>)."""
+    """Each engine's `api.router`, mounted at /api/<engine> (or /api/<api.PATH>); an engine
+    reached at several paths names each with its router in `api.MOUNTS` (path → router)."""
     modules = ((engine, _optional(engine, "api")) for engine in ENGINES)
-    return [(getattr(m, "PATH", engine), m.router) for engine, m in modules if m is not None]
+    return [
+        mount
+        for engine, m in modules
+        if m is not None
+        for mount in getattr(m, "MOUNTS", {getattr(m, "PATH", engine): m.router}).items()
+    ]
 
 
 def metadata() -> MetaData:

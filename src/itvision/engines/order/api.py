@@ -1,0 +1,382 @@
+"""The order API: carts at /api/carts, orders at /api/orders.
+
+A cart belongs to the signed-in customer, or to an anonymous visitor's session (the
+`X-Cart-Session` header, an id the client makes and keeps); `POST /api/carts/current/merge`
+joins the session's cart to the customer's at sign-in. A customer checks out their cart
+(`Idempotency-Key`) and sees only their own orders (404 otherwise); staff see and search them
+all, cancel any before shipment, and record refunds after delivery."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from itvision.engines.order import queries
+from itvision.engines.order.commands import (
+    ApplyCartCode,
+    CancelOrder,
+    CartOwner,
+    CheckoutMethod,
+    ChooseDelivery,
+    ExpireOrders,
+    MergeCarts,
+    RefundOrder,
+    RemoveCartCode,
+    RemoveCartLine,
+    ReturnedLine,
+    SetCartLine,
+)
+from itvision.engines.order.models import Order
+from itvision.engines.order.queries.orders import OrderSearch
+from itvision.engines.order.rules.lifecycle import InvalidTransition, Status
+from itvision.engines.order.schemas import (
+    CancelCreate,
+    CartCodeCreate,
+    CartLineCreate,
+    CartLineUpdate,
+    CartPublic,
+    CheckoutCreate,
+    DeliveryChoice,
+    ExpiredPublic,
+    OrderPublic,
+    RefundCreate,
+    RefundPublic,
+    TimelineEntryPublic,
+    TimelinePublic,
+)
+from itvision.engines.order.services import cancellation, carts, checkout, refunds
+from itvision.platform.auth import Anyone, Principal, Role, Staff, require
+from itvision.platform.deps import PlatformDep
+from itvision.platform.errors import Forbidden, InvalidInput, ITVisionError
+from itvision.platform.inputs import Moment
+from itvision.platform.openapi import may_answer
+from itvision.platform.pagination import Page, Paging
+from itvision.platform.problems import problem
+
+router = APIRouter()
+cart_router = APIRouter()
+MOUNTS = {"orders": router, "carts": cart_router}
+"""Mounted at /api/orders and /api/carts, as the issue names them."""
+
+Customer = Annotated[Principal, require(Role.CUSTOMER)]
+CustomerOrStaff = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER)]
+CartSession = Annotated[
+    str | None,
+    Header(
+        alias="X-Cart-Session",
+        pattern=r"^[A-Za-z0-9_-]{16,100}$",
+        description="An anonymous visitor's cart: an id the client makes (a UUID) and keeps; "
+        "a signed-in customer's cart needs none (send it to `/merge` at sign-in)",
+    ),
+]
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[!-~]+$",
+        description="One per order the customer means to place (a UUID): the same key again "
+        "answers the same order; with another body, 409",
+    ),
+]
+
+
+# Carts ----------------------------------------------------------------------------------------
+
+
+def _owner(caller: Principal | None, session: str | None) -> CartOwner:
+    """The signed-in customer's cart, or the anonymous session's."""
+    if caller is None:
+        if session is None:
+            raise InvalidInput(
+                "sign in, or send the X-Cart-Session header of your visit",
+                field="header.X-Cart-Session",
+            )
+        return CartOwner(session_id=session)
+    if caller.role != Role.CUSTOMER:
+        raise Forbidden("carts are for customers", field="role")
+    return CartOwner(customer_id=caller.subject)
+
+
+async def _cart(platform: PlatformDep, owner: CartOwner) -> CartPublic:
+    return CartPublic.of(await queries.carts.priced_cart(platform, owner))
+
+
+@cart_router.get("/current", response_model=CartPublic, responses=may_answer(403))
+async def read_cart(
+    platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    """The cart, priced now: lines, promotions (and why each refused code does not apply),
+    shipping fee for the chosen address, total and VAT."""
+    return await _cart(platform, _owner(caller, session))
+
+
+@cart_router.post("/current/lines", response_model=CartPublic, responses=may_answer(403))
+async def add_cart_line(
+    body: CartLineCreate, platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    """Put a SKU in the cart (its quantity is added to what is there): 404 on `sku` for an
+    unknown one, 409 for one not on sale or without a price."""
+    owner = _owner(caller, session)
+    with _body_fields():
+        item = await queries.carts.sellable_item(platform, body.sku)
+        await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity, add=True))
+    return await _cart(platform, owner)
+
+
+@cart_router.put("/current/lines/{sku}", response_model=CartPublic, responses=may_answer(403))
+async def set_cart_line(
+    sku: str,
+    body: CartLineUpdate,
+    platform: PlatformDep,
+    caller: Anyone,
+    session: CartSession = None,
+) -> CartPublic:
+    """Set a line's quantity (the SKU is put in the cart if it was not)."""
+    owner = _owner(caller, session)
+    with _path_fields():
+        item = await queries.carts.sellable_item(platform, sku)
+    with _body_fields():
+        await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity))
+    return await _cart(platform, owner)
+
+
+@cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=may_answer(403))
+async def remove_cart_line(
+    sku: str, platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    owner = _owner(caller, session)
+    with _path_fields():
+        await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
+    return await _cart(platform, owner)
+
+
+@cart_router.post("/current/codes", response_model=CartPublic, responses=may_answer(403))
+async def apply_cart_code(
+    body: CartCodeCreate, platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    """Type a promo code: it is kept, and the cart says whether it applies and, if not, why."""
+    owner = _owner(caller, session)
+    with _body_fields():
+        await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
+    return await _cart(platform, owner)
+
+
+@cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=may_answer(403))
+async def remove_cart_code(
+    code: str, platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    owner = _owner(caller, session)
+    with _path_fields():
+        await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
+    return await _cart(platform, owner)
+
+
+@cart_router.put("/current/delivery", response_model=CartPublic, responses=may_answer(403))
+async def choose_delivery(
+    body: DeliveryChoice, platform: PlatformDep, caller: Anyone, session: CartSession = None
+) -> CartPublic:
+    """Where the order goes (home delivery) or who collects it where (pickup): the cart then
+    shows the shipping fee, or `shipping: null` when no delivery zone serves the address."""
+    owner = _owner(caller, session)
+    await carts.choose_delivery(
+        platform, ChooseDelivery(owner, body.method, body.address.address())
+    )
+    return await _cart(platform, owner)
+
+
+@cart_router.post("/current/merge", response_model=CartPublic)
+async def merge_cart(
+    platform: PlatformDep, caller: Customer, session: CartSession = None
+) -> CartPublic:
+    """At sign-in: the anonymous session's cart (`X-Cart-Session`) joins the customer's."""
+    if session is None:
+        raise InvalidInput("send the X-Cart-Session header to merge", field="header.X-Cart-Session")
+    await carts.merge_carts(platform, MergeCarts(caller.subject, session))
+    return await _cart(platform, CartOwner(customer_id=caller.subject))
+
+
+# Orders ---------------------------------------------------------------------------------------
+
+
+@router.post("/checkout", status_code=status.HTTP_201_CREATED, response_model=OrderPublic)
+async def check_out(
+    body: CheckoutCreate,
+    platform: PlatformDep,
+    caller: Customer,
+    response: Response,
+    idempotency_key: IdempotencyKey,
+) -> OrderPublic:
+    """Order the cart at today's prices, discounts and shipping fee. The same
+    `Idempotency-Key` again answers the same order (header `Idempotent-Replayed: true`); with
+    another body, 409. 409 naming what keeps the cart from being ordered: `cart.lines` (empty),
+    `cart.lines.N.sku` (no longer for sale), `cart.delivery` (no address),
+    `delivery_address.city` (no delivery zone serves it)."""
+    digest = _request_hash(body.payment_method)
+    earlier = await queries.orders.checkout_of(platform, caller.subject, idempotency_key)
+    if earlier is not None:
+        if earlier.request_hash != digest:
+            raise checkout.IdempotencyKeyReused()
+        response.headers["Idempotent-Replayed"] = "true"
+        return OrderPublic.of(await queries.orders.get_order(platform, earlier.order_id))
+    command = await queries.carts.order_to_place(
+        platform, caller.subject, body.payment_method, idempotency_key, digest
+    )
+    placement = await checkout.place_order(platform, command)
+    if placement.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return OrderPublic.of(placement.order)
+
+
+def _request_hash(payment_method: CheckoutMethod) -> str:
+    return hashlib.sha256(json.dumps({"payment_method": payment_method}).encode()).hexdigest()
+
+
+@router.get("", response_model=Page[OrderPublic], responses=may_answer(403))
+async def list_orders(
+    platform: PlatformDep,
+    caller: CustomerOrStaff,
+    paging: Paging,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    customer_id: Annotated[str | None, Query(max_length=200)] = None,
+    payment_method: Annotated[CheckoutMethod | None, Query()] = None,
+    placed_from: Annotated[Moment | None, Query(description="Placed at or after")] = None,
+    placed_to: Annotated[Moment | None, Query(description="Placed before")] = None,
+) -> Page[OrderPublic]:
+    """Newest first. A customer lists their own orders (another `customer_id` is a 403)."""
+    if not caller.is_staff:
+        if customer_id is not None and customer_id != caller.subject:
+            raise Forbidden("a customer lists only their own orders", field="query.customer_id")
+        customer_id = caller.subject
+    search = OrderSearch(status_, customer_id, payment_method, placed_from, placed_to)
+    return OrderPublic.page(await queries.orders.list_orders(platform, search, paging))
+
+
+@router.post("/expire", response_model=ExpiredPublic)
+async def expire_orders(platform: PlatformDep, _: Staff) -> ExpiredPublic:
+    """Cancel now the unpaid orders past their deadline (the job does it every 30 s)."""
+    return ExpiredPublic(expired=await cancellation.expire_orders(platform, ExpireOrders()))
+
+
+@router.get("/{order_id}", response_model=OrderPublic)
+async def get_order(order_id: str, platform: PlatformDep, caller: CustomerOrStaff) -> OrderPublic:
+    return OrderPublic.of(await _readable(platform, order_id, caller))
+
+
+@router.get("/{order_id}/timeline", response_model=TimelinePublic)
+async def get_timeline(
+    order_id: str, platform: PlatformDep, caller: CustomerOrStaff
+) -> TimelinePublic:
+    """What happened to the order, when, and which engine said so, in the order it was
+    learned."""
+    order = await _readable(platform, order_id, caller)
+    entries = await queries.orders.timeline(platform, order.id)
+    return TimelinePublic(
+        order_id=order.id,
+        status=order.status,
+        entries=[TimelineEntryPublic.of(e) for e in entries],
+    )
+
+
+@router.post("/{order_id}/cancel", response_model=OrderPublic)
+async def cancel_order(
+    order_id: str,
+    platform: PlatformDep,
+    caller: CustomerOrStaff,
+    body: CancelCreate | None = None,
+) -> OrderPublic | JSONResponse:
+    """Before shipment: a customer their own order, staff any (with a reason). Once shipped,
+    409 `invalid_transition` with `current_status` and `allowed_statuses`."""
+    body = body or CancelCreate()
+    if caller.is_staff:
+        command = CancelOrder(
+            order_id, body.reason or "other", "merchant", caller.subject, body.note
+        )
+    else:
+        if body.reason is not None and body.reason != "customer_request":
+            raise Forbidden("a customer cancels at their own request", field="body.reason")
+        command = CancelOrder(
+            order_id, "customer_request", "customer", caller.subject, body.note, caller.subject
+        )
+    try:
+        return OrderPublic.of(await cancellation.cancel_order(platform, command))
+    except InvalidTransition as exc:
+        return _transition_problem(exc)
+
+
+@router.post(
+    "/{order_id}/refunds", status_code=status.HTTP_201_CREATED, response_model=RefundPublic
+)
+async def refund_order(
+    order_id: str, body: RefundCreate, platform: PlatformDep, caller: Staff
+) -> RefundPublic | JSONResponse:
+    """After delivery: the goods that came back (`lines`) and/or an `amount`. 409
+    `invalid_transition` before delivery (cancel instead); 409 on `body.amount` or a line's
+    quantity beyond what is left to refund."""
+    command = RefundOrder(
+        order_id=order_id,
+        reason=body.reason,
+        lines=tuple(ReturnedLine(line.sku, line.quantity) for line in body.lines),
+        amount=body.amount,
+        actor=caller.subject,
+        note=body.note,
+    )
+    try:
+        with _body_fields():
+            return RefundPublic.of(await refunds.refund_order(platform, command))
+    except InvalidTransition as exc:
+        return _transition_problem(exc)
+
+
+@router.get("/{order_id}/refunds", response_model=list[RefundPublic])
+async def list_refunds(
+    order_id: str, platform: PlatformDep, caller: CustomerOrStaff
+) -> list[RefundPublic]:
+    order = await _readable(platform, order_id, caller)
+    return [RefundPublic.of(r) for r in await queries.orders.refunds_of(platform, order.id)]
+
+
+async def _readable(platform: PlatformDep, order_id: str, caller: Principal) -> Order:
+    customer = None if caller.is_staff else caller.subject
+    return await queries.orders.get_order(platform, order_id, customer)
+
+
+def _transition_problem(exc: InvalidTransition) -> JSONResponse:
+    """The 409 of a step the order's status does not allow, with where it stands and where it
+    may go."""
+    return problem(
+        exc.status,
+        exc.code,
+        exc.message,
+        field=exc.field,
+        current_status=exc.current,
+        allowed_statuses=exc.allowed,
+    )
+
+
+@contextmanager
+def _body_fields() -> Iterator[None]:
+    """Rule errors name body fields the way validation errors do: `body.<field>`."""
+    try:
+        yield
+    except ITVisionError as exc:
+        if exc.field and not exc.field.startswith(("body.", "header.", "cart.", "status")):
+            exc.field = f"body.{exc.field}"
+        raise
+
+
+@contextmanager
+def _path_fields() -> Iterator[None]:
+    try:
+        yield
+    except ITVisionError as exc:
+        if exc.field and not exc.field.startswith("path."):
+            exc.field = f"path.{exc.field}"
+        raise
