@@ -9,13 +9,24 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
+
+from itvision.engines.inventory.events import (
+    RefusedLine,
+    ReservationConfirmed,
+    ReservationRefused,
+    ReservedLine,
+)
+from itvision.engines.order.commands import Address, PlacedLine, PlaceOrder
+from itvision.engines.order.events import SOURCE
+from itvision.engines.order.rules.totals import vat_inside
+from itvision.engines.order.services.checkout import place_order
+from itvision.engines.payment.events import PaymentFailed, PaymentSucceeded
+from itvision.engines.shipping.events import ShipmentDelivered, ShipmentDispatched
+from itvision.platform.bus.tables import InboxEntry, LoggedEvent
+from itvision.platform.events import Payload, utcnow
+from itvision.platform.system import Platform
 from tests.conftest import eventually
 from tests.support.api import ApiClient
-
-from itvision.engines.order.events import SOURCE
-from itvision.platform.bus.tables import InboxEntry, LoggedEvent
-from itvision.platform.events import Payload
-from itvision.platform.system import Platform
 
 CUSTOMER = "cust-awa"
 OTHER_CUSTOMER = "cust-koffi"
@@ -160,3 +171,115 @@ async def published(platform: Platform, topic: str, order_id: str | None = None)
         )
         payloads = [json.loads(row)["payload"] for row in rows]
     return [p for p in payloads if order_id is None or p.get("orderId") == order_id]
+
+
+# An order placed through the engine's own use case (no catalog or pricing needed), and the
+# answers of the other engines about it.
+
+
+async def placed_order(
+    platform: Platform,
+    method: str = "wave",
+    *,
+    customer: str = CUSTOMER,
+    lines: tuple[tuple[str, int, int], ...] = (("LAPTOP-1", 1, 389_400), ("MOUSE-1", 2, 10_000)),
+    shipping_fee: int = 1_500,
+) -> str:
+    """An order of `lines` (SKU, quantity, unit price incl. VAT) as a checkout places it."""
+    placed = [
+        PlacedLine(sku, f"prod-{sku}", None, f"Article {sku}", q, price, None, 0)
+        for sku, q, price in lines
+    ]
+    subtotal = sum(line.quantity * line.unit_price for line in placed)
+    total = subtotal + shipping_fee
+    placement = await place_order(
+        platform,
+        PlaceOrder(
+            customer_id=customer,
+            idempotency_key=str(uuid.uuid4()),
+            request_hash="h",
+            cart_id="no-cart",
+            lines=tuple(placed),
+            subtotal=subtotal,
+            discount_total=0,
+            shipping_fee=shipping_fee,
+            vat_total=vat_inside(total),
+            total=total,
+            payment_method=method,  # type: ignore[arg-type]
+            delivery_method="home_delivery",
+            address=Address(**DAKAR),
+            shipping_zone="sn-dakar-plateau",
+            promotion_codes=(),
+        ),
+    )
+    return placement.order.id
+
+
+def reserved(order_id: str) -> ReservationConfirmed:
+    return ReservationConfirmed(
+        order_id=order_id,
+        reservation_id=f"res-{order_id}",
+        lines=[ReservedLine(sku="LAPTOP-1", quantity=1)],
+        confirmed_at=utcnow(),
+    )
+
+
+def refused(order_id: str) -> ReservationRefused:
+    return ReservationRefused(
+        order_id=order_id,
+        lines=[RefusedLine(sku="MOUSE-1", requested=2, available=1)],
+        reason="Stock insuffisant : « MOUSE-1 » : 2 demandé(s), seulement 1 disponible.",
+        refused_at=utcnow(),
+    )
+
+
+def paid(order_id: str, amount: int, method: str = "wave") -> PaymentSucceeded:
+    return PaymentSucceeded(
+        payment_id=f"pay-{order_id}",
+        order_id=order_id,
+        customer_id=CUSTOMER,
+        amount=amount,
+        fee=amount // 100,
+        method=method,  # type: ignore[arg-type]
+        provider_reference="T_ABC123",
+        succeeded_at=utcnow(),
+    )
+
+
+def payment_failed(order_id: str, amount: int) -> PaymentFailed:
+    return PaymentFailed(
+        payment_id=f"pay-{order_id}",
+        order_id=order_id,
+        customer_id=CUSTOMER,
+        amount=amount,
+        method="orange_money",
+        reason="insufficient_funds",
+        failed_at=utcnow(),
+    )
+
+
+def dispatched(order_id: str) -> ShipmentDispatched:
+    return ShipmentDispatched(
+        shipment_id=f"shp-{order_id}",
+        order_id=order_id,
+        customer_id=CUSTOMER,
+        carrier="Yango Delivery",
+        tracking_number="YG-778",
+        dispatched_at=utcnow(),
+    )
+
+
+def delivered(order_id: str, cash: int | None = None) -> ShipmentDelivered:
+    return ShipmentDelivered(
+        shipment_id=f"shp-{order_id}",
+        order_id=order_id,
+        customer_id=CUSTOMER,
+        cash_collected=cash,
+        delivered_at=utcnow(),
+    )
+
+
+async def timeline_of(api: ApiClient, order_id: str) -> list[dict[str, Any]]:
+    found = await api.get(f"/api/orders/{order_id}/timeline", role="staff")
+    assert found.status_code == 200, found.text
+    return list(found.json()["entries"])

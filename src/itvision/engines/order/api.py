@@ -367,7 +367,7 @@ def _body_fields() -> Iterator[None]:
     try:
         yield
     except ITVisionError as exc:
-        if exc.field and not exc.field.startswith(("body.", "header.", "cart.", "status")):
+        if exc.field and not exc.field.startswith(("body.", "status", "order_id")):
             exc.field = f"body.{exc.field}"
         raise
 
