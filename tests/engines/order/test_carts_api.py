@@ -62,6 +62,18 @@ async def test_an_anonymous_visitor_fills_a_cart_priced_live(api, shop):
     assert updates[1]["lines"][0]["quantity"] == 2 and updates[1]["sessionId"] == SESSION
 
 
+async def test_a_visitor_without_a_session_is_given_one(api, shop):
+    first = await api.post("/api/carts/current/lines", json={"sku": MOUSE})
+    assert first.status_code == 200, first.text
+    session = first.headers["X-Cart-Session"]
+    assert len(session) >= 16 and first.json()["session_id"] == session
+    again = await api.get("/api/carts/current", headers={"X-Cart-Session": session})
+    assert "X-Cart-Session" not in again.headers
+    assert [ln["sku"] for ln in again.json()["lines"]] == [MOUSE]
+    other = await api.get("/api/carts/current")
+    assert other.headers["X-Cart-Session"] != session and other.json()["lines"] == []
+
+
 async def test_the_shipping_fee_of_the_chosen_address_is_in_the_total(api, shop):
     cart = await fill_cart(api, [(MOUSE, 1)])
     price = shop[MOUSE]["unit_price_incl_vat"]
@@ -161,7 +173,6 @@ async def test_the_session_cart_joins_the_customers_at_sign_in(api, shop):
 async def test_bad_input_and_roles_answer_a_problem_naming_the_field(api, shop):
     anonymous = {"X-Cart-Session": SESSION}
     cases = [
-        (await api.get("/api/carts/current"), 422, "header.X-Cart-Session"),
         (await api.get("/api/carts/current", headers={"X-Cart-Session": "short"}), 422,
          "header.X-Cart-Session"),
         (await api.get("/api/carts/current", role="staff"), 403, "role"),

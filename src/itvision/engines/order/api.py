@@ -1,7 +1,8 @@
 """The order API: carts at /api/carts, orders at /api/orders.
 
 A cart belongs to the signed-in customer, or to an anonymous visitor's session (the
-`X-Cart-Session` header, an id the client makes and keeps); `POST /api/carts/current/merge`
+`X-Cart-Session` header: the first answer gives one, the client keeps it); `POST
+/api/carts/current/merge`
 joins the session's cart to the customer's at sign-in. A customer checks out their cart
 (`Idempotency-Key`) and sees only their own orders (404 otherwise); staff see and search them
 all, cancel any before shipment, and record refunds after delivery."""
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from itvision.engines.order import queries
@@ -53,7 +55,7 @@ from itvision.engines.order.schemas import (
 from itvision.engines.order.services import cancellation, carts, checkout, refunds
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
-from itvision.platform.errors import Forbidden, InvalidInput, ITVisionError
+from itvision.platform.errors import Forbidden, ITVisionError
 from itvision.platform.inputs import Moment
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
@@ -65,23 +67,44 @@ MOUNTS = {"orders": router, "carts": cart_router}
 """Mounted at /api/orders and /api/carts, as the issue names them."""
 
 Customer = Annotated[Principal, require(Role.CUSTOMER)]
+
+
 CustomerOrStaff = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER)]
+
+
+def _optional_not_null(schema: dict[str, Any]) -> None:
+    """An optional header is left out, never `null` (a client would send the text "null")."""
+    branches = schema.pop("anyOf", None)
+    if branches:
+        schema.update(next(b for b in branches if b != {"type": "null"}))
+
+
+SESSION_HEADER = "X-Cart-Session"
+SESSION_PATTERN = r"^[A-Za-z0-9_-]{16,100}$"
 CartSession = Annotated[
     str | None,
     Header(
-        alias="X-Cart-Session",
-        pattern=r"^[A-Za-z0-9_-]{16,100}$",
-        description="An anonymous visitor's cart: an id the client makes (a UUID) and keeps; "
-        "a signed-in customer's cart needs none (send it to `/merge` at sign-in)",
+        alias=SESSION_HEADER,
+        pattern=SESSION_PATTERN,
+        json_schema_extra=_optional_not_null,
+        description="An anonymous visitor's cart: the id the first answer gave (or one the "
+        "client made: a UUID, hard to guess, as whoever sends it sees the cart); a signed-in "
+        "customer's cart needs none",
+    ),
+]
+MergedSession = Annotated[
+    str,
+    Header(
+        alias=SESSION_HEADER,
+        pattern=SESSION_PATTERN,
+        description="The anonymous visit whose cart joins the signed-in customer's",
     ),
 ]
 IdempotencyKey = Annotated[
     str,
     Header(
         alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        pattern=r"^[!-~]+$",
+        pattern=r"^[!-~]{1,200}$",
         description="One per order the customer means to place (a UUID): the same key again "
         "answers the same order; with another body, 409",
     ),
@@ -91,18 +114,21 @@ IdempotencyKey = Annotated[
 # Carts ----------------------------------------------------------------------------------------
 
 
-def _owner(caller: Principal | None, session: str | None) -> CartOwner:
-    """The signed-in customer's cart, or the anonymous session's."""
+def _cart_owner(response: Response, caller: Anyone, session: CartSession = None) -> CartOwner:
+    """The signed-in customer's cart, or the anonymous session's. An anonymous visitor without
+    a session starts one: its id comes back in the `X-Cart-Session` header (and the cart's
+    `session_id`), to send with every later request."""
     if caller is None:
         if session is None:
-            raise InvalidInput(
-                "sign in, or send the X-Cart-Session header of your visit",
-                field="header.X-Cart-Session",
-            )
+            session = secrets.token_urlsafe(24)
+            response.headers[SESSION_HEADER] = session
         return CartOwner(session_id=session)
     if caller.role != Role.CUSTOMER:
         raise Forbidden("carts are for customers", field="role")
     return CartOwner(customer_id=caller.subject)
+
+
+Owner = Annotated[CartOwner, Depends(_cart_owner)]
 
 
 async def _cart(platform: PlatformDep, owner: CartOwner) -> CartPublic:
@@ -110,21 +136,16 @@ async def _cart(platform: PlatformDep, owner: CartOwner) -> CartPublic:
 
 
 @cart_router.get("/current", response_model=CartPublic, responses=may_answer(403))
-async def read_cart(
-    platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
+async def read_cart(platform: PlatformDep, owner: Owner) -> CartPublic:
     """The cart, priced now: lines, promotions (and why each refused code does not apply),
     shipping fee for the chosen address, total and VAT."""
-    return await _cart(platform, _owner(caller, session))
+    return await _cart(platform, owner)
 
 
 @cart_router.post("/current/lines", response_model=CartPublic, responses=may_answer(403))
-async def add_cart_line(
-    body: CartLineCreate, platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
+async def add_cart_line(body: CartLineCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Put a SKU in the cart (its quantity is added to what is there): 404 on `sku` for an
     unknown one, 409 for one not on sale or without a price."""
-    owner = _owner(caller, session)
     with _body_fields():
         item = await queries.carts.sellable_item(platform, body.sku)
         await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity, add=True))
@@ -136,11 +157,9 @@ async def set_cart_line(
     sku: str,
     body: CartLineUpdate,
     platform: PlatformDep,
-    caller: Anyone,
-    session: CartSession = None,
+    owner: Owner,
 ) -> CartPublic:
     """Set a line's quantity (the SKU is put in the cart if it was not)."""
-    owner = _owner(caller, session)
     with _path_fields():
         item = await queries.carts.sellable_item(platform, sku)
     with _body_fields():
@@ -149,43 +168,31 @@ async def set_cart_line(
 
 
 @cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=may_answer(403))
-async def remove_cart_line(
-    sku: str, platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
-    owner = _owner(caller, session)
+async def remove_cart_line(sku: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
         await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
     return await _cart(platform, owner)
 
 
 @cart_router.post("/current/codes", response_model=CartPublic, responses=may_answer(403))
-async def apply_cart_code(
-    body: CartCodeCreate, platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
+async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Type a promo code: it is kept, and the cart says whether it applies and, if not, why."""
-    owner = _owner(caller, session)
     with _body_fields():
         await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
     return await _cart(platform, owner)
 
 
 @cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=may_answer(403))
-async def remove_cart_code(
-    code: str, platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
-    owner = _owner(caller, session)
+async def remove_cart_code(code: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
         await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
     return await _cart(platform, owner)
 
 
 @cart_router.put("/current/delivery", response_model=CartPublic, responses=may_answer(403))
-async def choose_delivery(
-    body: DeliveryChoice, platform: PlatformDep, caller: Anyone, session: CartSession = None
-) -> CartPublic:
+async def choose_delivery(body: DeliveryChoice, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Where the order goes (home delivery) or who collects it where (pickup): the cart then
     shows the shipping fee, or `shipping: null` when no delivery zone serves the address."""
-    owner = _owner(caller, session)
     await carts.choose_delivery(
         platform, ChooseDelivery(owner, body.method, body.address.address())
     )
@@ -193,12 +200,8 @@ async def choose_delivery(
 
 
 @cart_router.post("/current/merge", response_model=CartPublic)
-async def merge_cart(
-    platform: PlatformDep, caller: Customer, session: CartSession = None
-) -> CartPublic:
+async def merge_cart(platform: PlatformDep, caller: Customer, session: MergedSession) -> CartPublic:
     """At sign-in: the anonymous session's cart (`X-Cart-Session`) joins the customer's."""
-    if session is None:
-        raise InvalidInput("send the X-Cart-Session header to merge", field="header.X-Cart-Session")
     await carts.merge_carts(platform, MergeCarts(caller.subject, session))
     return await _cart(platform, CartOwner(customer_id=caller.subject))
 
