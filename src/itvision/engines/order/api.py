@@ -67,8 +67,6 @@ MOUNTS = {"orders": router, "carts": cart_router}
 """Mounted at /api/orders and /api/carts, as the issue names them."""
 
 Customer = Annotated[Principal, require(Role.CUSTOMER)]
-
-
 CustomerOrStaff = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER)]
 
 
@@ -129,20 +127,31 @@ def _cart_owner(response: Response, caller: Anyone, session: CartSession = None)
 
 
 Owner = Annotated[CartOwner, Depends(_cart_owner)]
+CART_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            SESSION_HEADER: {
+                "description": "The visit's new cart session, when an anonymous caller sent none",
+                "schema": {"type": "string", "pattern": SESSION_PATTERN},
+            }
+        }
+    },
+    **may_answer(403),
+}
 
 
 async def _cart(platform: PlatformDep, owner: CartOwner) -> CartPublic:
     return CartPublic.of(await queries.carts.priced_cart(platform, owner))
 
 
-@cart_router.get("/current", response_model=CartPublic, responses=may_answer(403))
+@cart_router.get("/current", response_model=CartPublic, responses=CART_ANSWERS)
 async def read_cart(platform: PlatformDep, owner: Owner) -> CartPublic:
     """The cart, priced now: lines, promotions (and why each refused code does not apply),
     shipping fee for the chosen address, total and VAT."""
     return await _cart(platform, owner)
 
 
-@cart_router.post("/current/lines", response_model=CartPublic, responses=may_answer(403))
+@cart_router.post("/current/lines", response_model=CartPublic, responses=CART_ANSWERS)
 async def add_cart_line(body: CartLineCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Put a SKU in the cart (its quantity is added to what is there): 404 on `sku` for an
     unknown one, 409 for one not on sale or without a price."""
@@ -152,7 +161,7 @@ async def add_cart_line(body: CartLineCreate, platform: PlatformDep, owner: Owne
     return await _cart(platform, owner)
 
 
-@cart_router.put("/current/lines/{sku}", response_model=CartPublic, responses=may_answer(403))
+@cart_router.put("/current/lines/{sku}", response_model=CartPublic, responses=CART_ANSWERS)
 async def set_cart_line(
     sku: str,
     body: CartLineUpdate,
@@ -167,14 +176,14 @@ async def set_cart_line(
     return await _cart(platform, owner)
 
 
-@cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=may_answer(403))
+@cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_line(sku: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
         await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
     return await _cart(platform, owner)
 
 
-@cart_router.post("/current/codes", response_model=CartPublic, responses=may_answer(403))
+@cart_router.post("/current/codes", response_model=CartPublic, responses=CART_ANSWERS)
 async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Type a promo code: it is kept, and the cart says whether it applies and, if not, why."""
     with _body_fields():
@@ -182,14 +191,14 @@ async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Ow
     return await _cart(platform, owner)
 
 
-@cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=may_answer(403))
+@cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_code(code: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
         await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
     return await _cart(platform, owner)
 
 
-@cart_router.put("/current/delivery", response_model=CartPublic, responses=may_answer(403))
+@cart_router.put("/current/delivery", response_model=CartPublic, responses=CART_ANSWERS)
 async def choose_delivery(body: DeliveryChoice, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Where the order goes (home delivery) or who collects it where (pickup): the cart then
     shows the shipping fee, or `shipping: null` when no delivery zone serves the address."""
@@ -209,7 +218,21 @@ async def merge_cart(platform: PlatformDep, caller: Customer, session: MergedSes
 # Orders ---------------------------------------------------------------------------------------
 
 
-@router.post("/checkout", status_code=status.HTTP_201_CREATED, response_model=OrderPublic)
+@router.post(
+    "/checkout",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderPublic,
+    responses={
+        201: {
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "`true` when the key had been used: this is its order",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            }
+        }
+    },
+)
 async def check_out(
     body: CheckoutCreate,
     platform: PlatformDep,

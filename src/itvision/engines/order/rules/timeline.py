@@ -102,6 +102,10 @@ def dispatched(carrier: str, tracking_number: str | None) -> str:
     return f"Colis remis au transporteur {carrier}{tracking}"
 
 
+def shipped(carrier: str) -> str:
+    return f"Commande expédiée ({carrier})"
+
+
 def delivered(cash_collected: int | None) -> str:
     if cash_collected:
         return f"Commande livrée, {format_xof(cash_collected)} encaissés à la livraison"

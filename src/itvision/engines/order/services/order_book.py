@@ -136,7 +136,7 @@ class OrderBook:
                         estimated_delivery_at=order.estimated_delivery_at,
                         shipped_at=order.dispatched_at or order.delivered_at or self.now,
                     ),
-                    "Commande expédiée",
+                    says.shipped(order.carrier or UNKNOWN_CARRIER),
                 )
             elif status == "delivered":
                 self.emit(
