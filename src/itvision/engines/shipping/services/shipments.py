@@ -81,6 +81,7 @@ async def create_shipment(on: Runner, command: CreateShipment) -> Shipment | Non
             shipping_fee=order.shipping_fee or 0,
             cash_due=order.total if order.payment_method == "cash_on_delivery" else None,
             created_at=now,
+            updated_at=now,
         )
         if shipment.delivery_method == "pickup":
             store = await _pickup_store(uow, shipment.country, shipment.city)
