@@ -119,9 +119,7 @@ async def ship(api: ApiClient, order_id: str, **placed_options: Any) -> dict[str
     return await shipment_of(api, order_id)
 
 
-async def report(
-    api: ApiClient, shipment_id: str, status: str, **fields: Any
-) -> dict[str, Any]:
+async def report(api: ApiClient, shipment_id: str, status: str, **fields: Any) -> dict[str, Any]:
     answer = await api.post(
         f"/api/shipping/shipments/{shipment_id}/updates",
         role="staff",

@@ -156,7 +156,8 @@ async def test_staff_open_and_close_stores(api):
     }
     assert (await api.post("/api/shipping/stores", role="staff", json=store)).status_code == 201
     pickup = {"country": "SN", "city": "thies", "delivery_method": "pickup"}
-    quote = await api.post("/api/shipping/quotes", json={**pickup, "weight_grams": 1, "subtotal": 0})
+    pickup |= {"weight_grams": 1, "subtotal": 0}
+    quote = await api.post("/api/shipping/quotes", json=pickup)
     assert quote.json()["store_code"] == "thies-centre"
     closed = await api.patch(
         "/api/shipping/stores/thies-centre", role="staff", json={"active": False}

@@ -31,7 +31,11 @@ async def test_a_signed_report_moves_the_parcel(api):
     shipment = await ship(api, "o-1")
     answer = await api.post(URL, **signed(body_for(shipment, "picked_up", location="Dépôt")))
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"shipment_id": shipment["id"], "status": "picked_up", "duplicate": False}
+    assert answer.json() == {
+        "shipment_id": shipment["id"],
+        "status": "picked_up",
+        "duplicate": False,
+    }
     [dispatched] = await published(api.platform, "shipping.shipment.dispatched", "o-1")
     assert dispatched["dispatchedAt"].startswith("2026-11-30T10:00:00")
     updated = await published(api.platform, "shipping.shipment.updated", "o-1")
