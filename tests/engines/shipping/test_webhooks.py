@@ -4,11 +4,17 @@ effect; a carrier reaches only its own parcels."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from itvision.engines.shipping.rules.signatures import HEADER
+from tests.conftest import COMBINATIONS
 from tests.engines.shipping.support import published, ship, signed
+
+DATABASES = [c for c in COMBINATIONS if c.id.endswith("sqllog")]
 
 URL = "/api/shipping/webhooks/coursier"
 
@@ -127,3 +133,13 @@ async def test_a_cash_on_delivery_parcel_is_settled_through_the_webhook(api):
     assert (await api.post(URL, **signed(delivered))).status_code == 200
     [event] = await published(api.platform, "shipping.shipment.delivered", "o-7")
     assert (event["cashCollected"], event["cashDue"]) == (120_000, 120_000)
+
+
+@pytest.mark.parametrize("backend_settings", DATABASES, indirect=True)
+async def test_the_same_report_sent_at_once_has_one_effect(api):
+    shipment = await ship(api, "o-8")
+    report = signed(body_for(shipment, "picked_up", event_id="evt-8"))
+    answers = await asyncio.gather(*(api.post(URL, **report) for _ in range(5)))
+    assert sorted(a.json()["duplicate"] for a in answers) == [False, True, True, True, True]
+    assert len(await published(api.platform, "shipping.shipment.dispatched", "o-8")) == 1
+    assert await _state(api, "o-8") == ("picked_up", 2)
