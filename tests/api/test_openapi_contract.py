@@ -38,6 +38,8 @@ BUSINESS_RULES = (
     "PUT /api/pricing/products/{product_id}/settings",  # tiers, as above
     "POST /api/promotions",  # each kind of promotion has its own fields
     "GET /api/events/log",  # each topic named is in the registry (one list or several)
+    "POST /api/shipping/zones",  # each weight band ends at its own weight
+    "PUT /api/shipping/zones/{code}/rates",  # as above
 )
 ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"]
 

@@ -22,6 +22,9 @@ class ShipmentCreated(Payload):
     carrier: str | None = None
     tracking_number: str | None = None
     zone: str | None = Field(default=None, description="The shipping zone's code")
+    store_code: str | None = Field(
+        default=None, description="The store the customer collects from (pickup)"
+    )
     shipping_fee: Amount
     currency: Currency = "XOF"
     estimated_delivery_at: UtcDatetime | None = None
@@ -48,6 +51,11 @@ class ShipmentDelivered(Payload):
     cash_collected: Amount | None = Field(
         default=None, description="Cash taken by the courier for a cash-on-delivery order"
     )
+    cash_due: Amount | None = Field(
+        default=None,
+        description="What the courier was to collect (the order's total) for a cash-on-delivery "
+        "order; differs from `cash_collected` when the courier reported another amount",
+    )
     currency: Currency = "XOF"
     delivered_at: UtcDatetime
 
@@ -60,7 +68,9 @@ ShipmentStatus = Literal[
     "delivered",
     "failed_attempt",
     "returned",
+    "cancelled",
 ]
+"""`cancelled`: the order was cancelled before the shipment left (no carrier involved)."""
 
 
 class ShipmentUpdated(Payload):

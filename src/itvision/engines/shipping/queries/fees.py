@@ -1,0 +1,57 @@
+"""What delivery to an address costs: the zone that serves it and its rate, or the store for a
+pickup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from itvision.engines.shipping.queries import network
+from itvision.engines.shipping.rules.fees import shipping_fee
+from itvision.engines.shipping.rules.zones import fold, zone_for
+from itvision.engines.shipping.settings import ShippingSettings
+from itvision.platform.uow import Runner
+
+PICKUP_ZONE_PREFIX = "store:"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    zone: str
+    zone_name: str
+    fee: int
+    free_from: int | None
+    estimated_days: int
+    store_code: str | None = None
+
+
+async def quote(
+    on: Runner,
+    *,
+    country: str,
+    city: str,
+    area: str | None,
+    delivery_method: Literal["home_delivery", "pickup"],
+    weight_grams: int,
+    subtotal: int,
+) -> Quote | None:
+    """The fee for that destination, or None when no zone (no store, for a pickup) serves it
+    or its zone does not carry that weight."""
+    if delivery_method == "pickup":
+        store = await network.pickup_store(on, country, fold(city))
+        if store is None:
+            return None
+        return Quote(
+            PICKUP_ZONE_PREFIX + store.code, store.name, 0, None, store.ready_in_days, store.code
+        )
+    code = zone_for(await network.places_in(on, country), country, city, area)
+    if code is None:
+        return None
+    zone, bands = await network.rate(on, code)
+    free_from = zone.free_from
+    if free_from is None:
+        free_from = on.settings_of(ShippingSettings).default_free_from
+    fee = shipping_fee(bands, weight_grams, subtotal, free_from)
+    if fee is None:
+        return None
+    return Quote(code, zone.name, fee, free_from, zone.estimated_days)

@@ -1,0 +1,115 @@
+"""Reads of the delivery network: zones with their places and weight bands, and stores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from itvision.engines.shipping.models import RateBand, Store, Zone, ZonePlace
+from itvision.engines.shipping.rules.fees import Band, sorted_bands
+from itvision.engines.shipping.rules.zones import Place
+from itvision.platform.errors import NotFound
+from itvision.platform.uow import Runner, read_session
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneView:
+    zone: Zone
+    places: list[ZonePlace]
+    bands: list[Band]
+
+
+async def places_in(on: Runner, country: str) -> list[Place]:
+    """The places active zones cover in a country, for matching an address."""
+    async with read_session(on) as session:
+        rows = await session.execute(
+            select(ZonePlace.zone_code, ZonePlace.city_key, ZonePlace.area_key)
+            .join(Zone, Zone.code == ZonePlace.zone_code)
+            .where(ZonePlace.country == country, Zone.active.is_(True))
+        )
+        return [Place(zone, country, city, area) for zone, city, area in rows]
+
+
+async def zones(
+    on: Runner, *, country: str | None = None, include_inactive: bool = True
+) -> list[ZoneView]:
+    async with read_session(on) as session:
+        query = select(Zone).order_by(Zone.country, Zone.code)
+        if country:
+            query = query.where(Zone.country == country)
+        if not include_inactive:
+            query = query.where(Zone.active.is_(True))
+        found = list((await session.scalars(query)).all())
+        codes = [z.code for z in found]
+        places: dict[str, list[ZonePlace]] = defaultdict(list)
+        bands: dict[str, list[Band]] = defaultdict(list)
+        if codes:
+            for place in await session.scalars(
+                select(ZonePlace)
+                .where(ZonePlace.zone_code.in_(codes))
+                .order_by(ZonePlace.city_key, ZonePlace.area_key)
+            ):
+                places[place.zone_code].append(place)
+            for band in await session.scalars(
+                select(RateBand).where(RateBand.zone_code.in_(codes))
+            ):
+                bands[band.zone_code].append(Band(band.up_to_grams, band.fee, band.per_extra_kg))
+        return [ZoneView(z, places[z.code], sorted_bands(bands[z.code])) for z in found]
+
+
+async def zone(on: Runner, code: str) -> ZoneView:
+    found, bands = await rate(on, code)
+    async with read_session(on) as session:
+        places = await session.scalars(
+            select(ZonePlace)
+            .where(ZonePlace.zone_code == code)
+            .order_by(ZonePlace.city_key, ZonePlace.area_key)
+        )
+        return ZoneView(found, list(places), sorted_bands(bands))
+
+
+async def rate(on: Runner, code: str) -> tuple[Zone, list[Band]]:
+    """A zone and its weight bands, what a quote needs."""
+    async with read_session(on) as session:
+        found = await session.get(Zone, code)
+        if found is None:
+            raise NotFound(f"zone {code} not found", field="code")
+        bands = [
+            Band(b.up_to_grams, b.fee, b.per_extra_kg)
+            for b in await session.scalars(select(RateBand).where(RateBand.zone_code == code))
+        ]
+        return found, bands
+
+
+async def stores(
+    on: Runner, *, country: str | None = None, include_inactive: bool = True
+) -> list[Store]:
+    async with read_session(on) as session:
+        query = select(Store).order_by(Store.country, Store.code)
+        if country:
+            query = query.where(Store.country == country)
+        if not include_inactive:
+            query = query.where(Store.active.is_(True))
+        return list((await session.scalars(query)).all())
+
+
+async def store(on: Runner, code: str) -> Store:
+    async with read_session(on) as session:
+        found = await session.get(Store, code)
+        if found is None:
+            raise NotFound(f"store {code} not found", field="code")
+        return found
+
+
+async def pickup_store(on: Runner, country: str, city_key: str) -> Store | None:
+    """The active store customers of that city collect from: the first by code in the city,
+    else, when the city has none, None."""
+    async with read_session(on) as session:
+        return await session.scalar(
+            select(Store)
+            .where(Store.country == country, Store.city_key == city_key, Store.active.is_(True))
+            .order_by(Store.code)
+            .limit(1)
+        )
