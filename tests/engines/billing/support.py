@@ -37,8 +37,13 @@ LINES = [
         unit_price=300_000,
         discount=10_000,
     ),
-    OrderLine(sku="MOUSE-M185", product_id="prod-m185", name="Souris Logitech M185",
-              quantity=1, unit_price=15_000),
+    OrderLine(
+        sku="MOUSE-M185",
+        product_id="prod-m185",
+        name="Souris Logitech M185",
+        quantity=1,
+        unit_price=15_000,
+    ),
 ]
 TOTAL = 609_400
 VAT = 92_959  # the order engine's figure for the VAT in TOTAL
@@ -181,9 +186,7 @@ async def settled(platform: Platform, *, parked: int = 0) -> None:
     """Wait until billing has read every event it follows, `parked` of them still waiting."""
 
     async def caught_up() -> bool:
-        status = next(
-            s for s in await operations.group_statuses(platform) if s.group == SOURCE
-        )
+        status = next(s for s in await operations.group_statuses(platform) if s.group == SOURCE)
         return status.lag == 0 and status.parked == parked
 
     await eventually(caught_up, 30, f"billing to catch up ({parked} parked)")

@@ -209,8 +209,14 @@ async def list_credit_notes(
         invoice_id=invoice_id,
         order_id=order_id,
     )
+    settings = platform.settings_of(BillingSettings)
     return Page(
-        items=[CreditNotePublic.of(r) for r in rows],
+        items=[
+            CreditNotePublic.of(
+                r, verification_url(settings, r.note.number, r.note.verification_token)
+            )
+            for r in rows
+        ],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -223,7 +229,9 @@ async def read_credit_note(
 ) -> CreditNotePublic:
     view = await queries.credit_notes.credit_note(platform, credit_note_id)
     caller.ensure_owns(view.note.customer_id, "credit_note")
-    return CreditNotePublic.of(view)
+    settings = platform.settings_of(BillingSettings)
+    url = verification_url(settings, view.note.number, view.note.verification_token)
+    return CreditNotePublic.of(view, url)
 
 
 @router.get("/credit-notes/{credit_note_id}/pdf", response_class=PdfResponse)

@@ -316,9 +316,10 @@ class CreditNotePublic(BaseModel):
     amount_in_words: str
     currency: str
     issued_at: datetime
+    verification_url: str
 
     @classmethod
-    def of(cls, view: CreditNoteView) -> CreditNotePublic:
+    def of(cls, view: CreditNoteView, verification_url: str) -> CreditNotePublic:
         note = view.note
         return cls(
             id=note.id,
@@ -336,6 +337,7 @@ class CreditNotePublic(BaseModel):
             amount_in_words=amount_in_words(note.amount),
             currency=note.currency,
             issued_at=note.issued_at,
+            verification_url=verification_url,
         )
 
 

@@ -244,25 +244,22 @@ def _seller(seller: dict[str, Any], lang: Language) -> Party:
 
 
 def _buyer(buyer: dict[str, Any], customer_id: str, lang: Language) -> Party:
-    """A company first (its contact below it), else the person."""
+    """A company first, its contact below it; else the person."""
     company = buyer.get("company")
     address = buyer.get("address")
     if buyer.get("country"):
         country = country_name(buyer["country"], lang)
         address = f"{address}, {country}" if address else country
-    return Party(
-        company or buyer["name"],
-        party_details(
-            lang,
-            address=address,
-            phone=buyer.get("phone"),
-            email=buyer.get("email"),
-            ninea=buyer.get("ninea"),
-            rccm=buyer.get("rccm"),
-            extra=((buyer["name"],) if company else ())
-            + (label(lang, "customer_id", id=customer_id),),
-        ),
+    details = party_details(
+        lang,
+        address=address,
+        phone=buyer.get("phone"),
+        email=buyer.get("email"),
+        ninea=buyer.get("ninea"),
+        rccm=buyer.get("rccm"),
+        extra=(label(lang, "customer_id", id=customer_id),),
     )
+    return Party(company or buyer["name"], ((buyer["name"],) if company else ()) + details)
 
 
 def _colon(lang: Language) -> str:

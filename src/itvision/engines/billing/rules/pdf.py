@@ -111,7 +111,9 @@ def _story(document: Document) -> list[Flowable]:
 
 
 def _heading(document: Document) -> Table:
-    seller = [Paragraph(_text(document.seller.name), _style("s", fontName=BOLD, fontSize=13))]
+    seller = [
+        Paragraph(_text(document.seller.name), _style("s", fontName=BOLD, fontSize=13, leading=17))
+    ]
     seller += [Paragraph(_text(line), _style("sd")) for line in document.seller.details]
     right = _style("r", alignment=TA_RIGHT)
     title = [
@@ -179,8 +181,9 @@ def _parties(document: Document) -> Table:
 
 
 def _lines(document: Document) -> Table:
+    """Reference, description, quantity, then amounts: an amount never wraps."""
     head = _style("h", fontName=BOLD, fontSize=8, textColor=colors.white)
-    head_right = _style("hr", parent=head, alignment=TA_RIGHT)
+    head_right = _style("hr", fontName=BOLD, fontSize=8, textColor=colors.white, alignment=TA_RIGHT)
     cell, cell_right = _style("c"), _style("cr", alignment=TA_RIGHT)
     first = document.numeric_from
     rows: list[list[Any]] = [
@@ -193,12 +196,13 @@ def _lines(document: Document) -> Table:
         [Paragraph(_text(c), cell_right if i >= first else cell) for i, c in enumerate(row)]
         for row in document.rows
     ]
-    count = len(document.columns)
-    description = WIDTH * 0.36
-    rest = (WIDTH - description - WIDTH * 0.13) / (count - 2)
-    table = Table(rows, colWidths=[WIDTH * 0.13, description, *[rest] * (count - 2)], repeatRows=1)
+    amounts = len(document.columns) - 3
+    widths = [WIDTH * 0.11, WIDTH * (0.83 - 0.17 * amounts), WIDTH * 0.06]
+    table = Table(rows, colWidths=[*widths, *[WIDTH * 0.17] * amounts], repeatRows=1)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),

@@ -49,10 +49,14 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
     """The order's invoice: issued now, or the one it already has."""
     async with unit_of_work(on, SOURCE) as uow:
         session = uow.session
+        # Locked first: a second confirmation of the order, at the same time, waits here and
+        # then finds the invoice (PostgreSQL; SQLite write transactions take turns).
+        order = await session.scalar(
+            select(PlacedOrder).where(PlacedOrder.order_id == command.order_id).with_for_update()
+        )
         existing = await session.scalar(select(Invoice).where(Invoice.order_id == command.order_id))
         if existing is not None:
             return existing
-        order = await session.get(PlacedOrder, command.order_id)
         if order is None:
             raise NotYet(f"order {command.order_id} was confirmed before it was placed")
         settings = uow.settings_of(BillingSettings)
