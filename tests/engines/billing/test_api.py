@@ -172,9 +172,10 @@ async def test_quotes_are_read_by_their_customer_and_staff_only(api, catalog):
 async def test_a_customer_accepts_their_quote_once(api, catalog, system):
     quote = await _quote(api)
     accept = f"/api/billing/quotes/{quote['id']}/accept"
-    home = {"payment_method": "wave", "delivery_method": "home_delivery"}
+    home = {"payment_method": "wave", "delivery": {"method": "home_delivery"}}
     missing = await api.post(accept, json=home, role="customer", subject=CUSTOMER)
-    assert (missing.status_code, missing.json()["field"]) == (422, "delivery_address")
+    assert missing.status_code == 422
+    assert "body.delivery.home_delivery.address" in [e["field"] for e in missing.json()["errors"]]
     someone = await api.post(
         accept, json={"payment_method": "wave"}, role="customer", subject="other"
     )
@@ -185,9 +186,8 @@ async def test_a_customer_accepts_their_quote_once(api, catalog, system):
         "city": "Dakar",
         "area": "Plateau",
     }
-    accepted = await api.post(
-        accept, json={**home, "delivery_address": address}, role="customer", subject=CUSTOMER
-    )
+    home["delivery"]["address"] = address
+    accepted = await api.post(accept, json=home, role="customer", subject=CUSTOMER)
     assert accepted.status_code == 200, accepted.text
     body = accepted.json()
     assert (body["status"], body["accepted_by"], body["payment_method"]) == (

@@ -145,5 +145,8 @@ class AcceptQuote:
     quote_id: str
     caller: Principal
     payment_method: PaymentMethod
-    delivery_method: DeliveryMethod = "pickup"
-    delivery_address: Address | None = None
+    delivery_address: Address | None = None  # delivered home there; None: picked up
+
+    @property
+    def delivery_method(self) -> DeliveryMethod:
+        return "pickup" if self.delivery_address is None else "home_delivery"

@@ -4,9 +4,9 @@ public verification answers no personal data."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Discriminator, Field, StringConstraints, Tag
 
 from itvision.engines.billing.commands import (
     AcceptQuote,
@@ -118,20 +118,44 @@ class AddressIn(InputModel):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "SN"
 
 
+class PickupIn(InputModel):
+    method: Literal["pickup"] = Field(description="At the store")
+
+
+class HomeDeliveryIn(InputModel):
+    method: Literal["home_delivery"]
+    address: AddressIn
+
+
+def _delivery_method(value: Any) -> str | None:
+    method = value.get("method") if isinstance(value, dict) else getattr(value, "method", None)
+    return method if isinstance(method, str) else None
+
+
+Delivery = Annotated[
+    Annotated[PickupIn, Tag("pickup")] | Annotated[HomeDeliveryIn, Tag("home_delivery")],
+    Discriminator(
+        _delivery_method,
+        custom_error_type="delivery_method",
+        custom_error_message="method is pickup or home_delivery",
+    ),
+]
+
+
 class QuoteAcceptance(InputModel):
     payment_method: PaymentMethod
-    delivery_method: DeliveryMethod = "pickup"
-    delivery_address: AddressIn | None = Field(
-        default=None, description="Needed for a home delivery"
+    delivery: Delivery = Field(
+        default_factory=lambda: PickupIn(method="pickup"),
+        description="Picked up at the store unless delivered home, at the address given",
     )
 
     def command(self, quote_id: str, caller: Principal) -> AcceptQuote:
-        address = self.delivery_address
+        delivery = self.delivery
+        address = delivery.address if isinstance(delivery, HomeDeliveryIn) else None
         return AcceptQuote(
             quote_id=quote_id,
             caller=caller,
             payment_method=self.payment_method,
-            delivery_method=self.delivery_method,
             delivery_address=Address(**address.model_dump()) if address else None,
         )
 

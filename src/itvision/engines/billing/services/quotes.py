@@ -92,10 +92,6 @@ async def accept_quote(on: Runner, command: AcceptQuote) -> Quote:
         command.caller.ensure_owns(quote.customer_id, "quote")
         now = utcnow()
         states.ensure_open(quote.number, quote.valid_until, quote.accepted_at, now)
-        if command.delivery_method == "home_delivery" and command.delivery_address is None:
-            raise InvalidInput(
-                "a home delivery needs the delivery address", field="delivery_address"
-            )
         address = asdict(command.delivery_address) if command.delivery_address else None
         quote.accepted_at = now
         quote.accepted_by = command.caller.subject
