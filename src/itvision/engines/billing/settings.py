@@ -46,3 +46,15 @@ class BillingSettings(BaseSettings):
     quote_validity_days: int = Field(
         default=30, ge=1, le=365, description="How long a quote is valid when none is given"
     )
+
+    def seller(self) -> dict[str, str]:
+        """The seller's details, as a document prints them and an invoice keeps them."""
+        return {
+            "name": self.seller_name,
+            "ninea": self.seller_ninea,
+            "rccm": self.seller_rccm,
+            "address": self.seller_address,
+            "phone": self.seller_phone,
+            "email": self.seller_email,
+            "bank_account": self.seller_bank_account,
+        }

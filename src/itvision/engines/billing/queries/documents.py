@@ -64,7 +64,6 @@ async def invoice_pdf(on: Runner, view: InvoiceView, lang: Language) -> bytes:
         Total(label(lang, "net_to_pay"), money(invoice.total), emphasis=True),
     ]
     document = Document(
-        kind="invoice",
         lang=lang,
         title=label(lang, "invoice"),
         number=invoice.number,
@@ -113,7 +112,6 @@ async def credit_note_pdf(on: Runner, view: CreditNoteView, lang: Language) -> b
             description = f"{title}{_colon(lang)}{description}" if description else title
         rows.append((line["sku"], description, str(line["quantity"]), money(line["amount"])))
     document = Document(
-        kind="credit_note",
         lang=lang,
         title=label(lang, "credit_note"),
         number=note.number,
@@ -158,14 +156,7 @@ async def credit_note_pdf(on: Runner, view: CreditNoteView, lang: Language) -> b
 async def quote_pdf(on: Runner, view: QuoteView, lang: Language) -> bytes:
     quote = view.quote
     settings = on.settings_of(BillingSettings)
-    seller = {
-        "name": settings.seller_name,
-        "ninea": settings.seller_ninea,
-        "rccm": settings.seller_rccm,
-        "address": settings.seller_address,
-        "phone": settings.seller_phone,
-        "email": settings.seller_email,
-    }
+    seller = settings.seller()
     facts = [
         (label(lang, "date"), format_date(quote.created_at, lang)),
         (label(lang, "valid_until"), format_date(quote.valid_until, lang)),
@@ -198,7 +189,6 @@ async def quote_pdf(on: Runner, view: QuoteView, lang: Language) -> bytes:
     ]
     rate = format(quote.vat_rate * 100, "f").rstrip("0").rstrip(".")
     document = Document(
-        kind="quote",
         lang=lang,
         title=label(lang, "quote"),
         number=quote.number,

@@ -38,7 +38,6 @@ class Total:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    kind: DocumentKind
     lang: Language
     title: str
     number: str
@@ -65,7 +64,6 @@ LABELS: dict[Language, dict[str, str]] = {
         "quote": "DEVIS",
         "invoice": "FACTURE",
         "credit_note": "AVOIR",
-        "number": "N°",
         "date": "Date",
         "due": "Échéance",
         "valid_until": "Valable jusqu'au",
@@ -123,7 +121,6 @@ LABELS: dict[Language, dict[str, str]] = {
         "quote": "QUOTE",
         "invoice": "INVOICE",
         "credit_note": "CREDIT NOTE",
-        "number": "No.",
         "date": "Date",
         "due": "Due date",
         "valid_until": "Valid until",

@@ -63,6 +63,7 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
         quote = await session.get(Quote, order.quote_id) if order.quote_id else None
         is_business = bool(quote is not None and quote.buyer.get("company"))
         now = utcnow()
+        vat = order.vat_total or vat_part(order.total)
         invoice = Invoice(
             id=str(uuid.uuid4()),
             number=await DocumentNumbers(session).take(INVOICE, now.year),
@@ -70,15 +71,15 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
             customer_id=order.customer_id,
             quote_id=order.quote_id,
             is_business=is_business,
-            seller=_seller(settings),
+            seller=settings.seller(),
             buyer=_buyer(order, quote),
             lines=[_invoice_line(line) for line in order.lines],
             subtotal=order.subtotal,
             discount_total=order.discount_total,
             shipping_fee=order.shipping_fee,
-            amount_excl_vat=order.total - (order.vat_total or vat_part(order.total)),
+            amount_excl_vat=order.total - vat,
             vat_rate=VAT_RATE,
-            vat_amount=order.vat_total or vat_part(order.total),
+            vat_amount=vat,
             total=order.total,
             currency=order.currency,
             payment_method=order.payment_method,
@@ -185,18 +186,6 @@ async def flag_overdue_invoices(on: Runner, command: FlagOverdueInvoices) -> int
             )
             flagged += 1
         return flagged
-
-
-def _seller(settings: BillingSettings) -> dict[str, Any]:
-    return {
-        "name": settings.seller_name,
-        "ninea": settings.seller_ninea,
-        "rccm": settings.seller_rccm,
-        "address": settings.seller_address,
-        "phone": settings.seller_phone,
-        "email": settings.seller_email,
-        "bank_account": settings.seller_bank_account,
-    }
 
 
 def _buyer(order: PlacedOrder, quote: Quote | None) -> dict[str, Any]:
