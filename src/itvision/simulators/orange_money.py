@@ -28,6 +28,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -206,7 +207,9 @@ class OrangeMoneySimulator:
             given = base64.b64decode(encoded).decode()
         except ValueError:
             given = ""
-        form = await request.form()
+        form = {
+            k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()
+        }
         if scheme.lower() != "basic" or given != f"{self.client_id}:{self.client_secret}":
             return JSONResponse(
                 {

@@ -35,8 +35,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from itvision.simulators.deliveries import Delivery, Sender
@@ -352,7 +353,9 @@ class WaveSimulator:
             return RedirectResponse(session.success_url, status_code=303)
 
         @app.post("/c/{session_id}/decline")
-        async def decline(session_id: str, code: str = Form("insufficient-funds")) -> Response:
+        async def decline(session_id: str, request: Request) -> Response:
+            form = parse_qs((await request.body()).decode("utf-8", "replace"))
+            code = form.get("code", ["insufficient-funds"])[0]
             session = await self._act(session_id, self.decline(session_id, code))
             if isinstance(session, Response):
                 return session

@@ -183,7 +183,11 @@ class OrangeMoneyProvider:
         except ValueError:
             answer = {}
         if not response.is_success or not isinstance(answer, dict):
-            message = answer.get("message") if isinstance(answer, dict) else None
+            message = (
+                answer.get("description") or answer.get("message")
+                if isinstance(answer, dict)
+                else None
+            )
             raise ProviderError(
                 f"Orange Money answered {response.status_code}: {message or response.text[:200]}",
                 code=str(answer.get("code")) if isinstance(answer, dict) else None,
