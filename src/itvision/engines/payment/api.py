@@ -39,6 +39,7 @@ from itvision.platform.problems import problem
 from itvision.platform.system import Platform
 
 log = structlog.get_logger("itvision.payment")
+PATH = "payments"
 router = APIRouter()
 
 Payer = Annotated[Principal, require(Role.CUSTOMER, Role.STAFF, Role.ADMIN)]
@@ -188,7 +189,8 @@ async def orange_money_notification(
 async def _receive(
     platform: Platform, method: str, request: Request, tasks: BackgroundTasks
 ) -> WebhookAck:
-    command = ReceiveNotification(method, dict(request.headers), await request.body())
+    # Headers as Starlette keeps them: read whatever case the provider wrote them in.
+    command = ReceiveNotification(method, request.headers, await request.body())
     received = await notifications.receive_notification(platform, command)
     if received.notification_id is not None and not received.duplicate:
         tasks.add_task(_process, platform, received.notification_id)
