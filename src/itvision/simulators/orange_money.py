@@ -41,6 +41,11 @@ TOKEN_SECONDS = 7_776_000
 DECLINES = [("FAILED", "Refuser (PIN erroné, solde insuffisant…)")]
 
 
+AUTO_APPROVE_SECONDS = 0.05
+"""How long after a session is made `auto_approve` pays it (webhooks that still come too
+early are answered non-2xx and delivered again)."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -297,7 +302,7 @@ class OrangeMoneySimulator:
         )
 
     async def _approve_soon(self, pay_token: str) -> None:
-        await asyncio.sleep(0)
+        await asyncio.sleep(AUTO_APPROVE_SECONDS)  # the merchant records the session first
         await self.approve(pay_token)
 
     def _pages(self, app: FastAPI) -> None:

@@ -51,6 +51,11 @@ DECLINES = [
 ]
 
 
+AUTO_APPROVE_SECONDS = 0.05
+"""How long after a session is made `auto_approve` pays it (webhooks that still come too
+early are answered non-2xx and delivered again)."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -316,7 +321,7 @@ class WaveSimulator:
         return JSONResponse(session.as_json())
 
     async def _approve_soon(self, session_id: str) -> None:
-        await asyncio.sleep(0)  # after the answer is sent: the merchant records it first
+        await asyncio.sleep(AUTO_APPROVE_SECONDS)  # the merchant records the session first
         await self.approve(session_id)
 
     def _pages(self, app: FastAPI) -> None:

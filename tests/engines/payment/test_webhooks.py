@@ -144,3 +144,13 @@ async def test_staff_reconcile_through_the_api(api, system, simulators):
     answer = await api.post("/api/payments/reconcile?all=true", role="staff")
     assert answer.json() == {"checked": 1, "results": {"succeeded": 1}}
     problem(await api.post("/api/payments/reconcile", role="customer"), 403, "forbidden")
+
+
+async def test_approved_at_once_the_payment_succeeds_without_anyone(api, system, simulators):
+    simulators.wave.auto_approve = simulators.orange_money.auto_approve = True
+    await payable(system, "CMD-9")
+    await payable(system, "CMD-10", method="orange_money")
+    for order_id in ("CMD-9", "CMD-10"):
+        payment = await start_payment(api, order_id)
+        await wait_payment(api, payment["id"], "succeeded")
+        assert len(await published(system, "payment.payment.succeeded", order_id)) == 1

@@ -34,7 +34,7 @@ from itvision.engines.payment.services.book import PaymentBook, payment_ref
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Notification
 from itvision.engines.payment.settings import PaymentSettings
-from itvision.platform.errors import NotFound
+from itvision.platform.errors import Conflict, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -67,6 +67,8 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
         payment = await queries.payment_of_delivery(
             on, reference=notice.reference, notif_token=notice.notif_token
         )
+        if payment is None:
+            await _refuse_if_not_recorded_yet(on, notice)
         if payment is None or payment.method != command.method:
             if notice.notif_token is not None:
                 raise webhooks.WebhookRefused(
@@ -92,6 +94,22 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
     except IntegrityError:  # the same delivery, stored meanwhile by a concurrent request
         known = await queries.notification_by_event(on, command.method, notice.event_id)
         return Received(known.id if known else None, duplicate=True)
+
+
+async def _refuse_if_not_recorded_yet(on: Runner, notice: Notification) -> None:
+    """A provider may call before the session it just gave is recorded (a payment approved at
+    once): 409, so that it delivers again a moment later."""
+    payment_id = (notice.checked or {}).get("client_reference")
+    if not payment_id:
+        return
+    try:
+        payment = await queries.payment(on, payment_id)
+    except NotFound:
+        return
+    if payment.status == "initiating":
+        raise Conflict(
+            f"payment {payment_id} is not recorded yet: deliver again", field="body.data.id"
+        )
 
 
 def _check_matches(notice: Notification, payment: Payment) -> None:
