@@ -159,7 +159,11 @@ async def reconcile_now(
 
 
 @router.post(
-    "/webhooks/wave", response_model=WebhookAck, openapi_extra=WEBHOOK_BODY, tags=["webhooks"]
+    "/webhooks/wave",
+    response_model=WebhookAck,
+    openapi_extra=WEBHOOK_BODY,
+    responses=may_answer(403),
+    tags=["webhooks"],
 )
 async def wave_webhook(
     platform: PlatformDep, request: Request, tasks: BackgroundTasks, _: Anyone
@@ -175,6 +179,7 @@ async def wave_webhook(
     "/webhooks/orange-money",
     response_model=WebhookAck,
     openapi_extra=WEBHOOK_BODY,
+    responses=may_answer(403),
     tags=["webhooks"],
 )
 async def orange_money_notification(
