@@ -31,6 +31,12 @@ COMBINATIONS = [
     ),
 ]
 
+REVERSED = pytest.param(
+    ("sqlite", "kafka-reversed"), id="sqlite-kafka-reversed", marks=pytest.mark.kafka
+)
+"""Kafka with the events of different topics delivered to each group newest first (see
+`tests.support.buses.ReversedKafkaConsumer`): cross-engine flows must pass on it too."""
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
@@ -92,8 +98,12 @@ async def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Se
         overrides["database_url"] = await _create_database(
             request.getfixturevalue("postgres_server")
         )
-    if bus == "kafka":
+    if bus.startswith("kafka"):
         overrides["bus_url"] = "kafka://" + request.getfixturevalue("kafka_broker")
+    if bus == "kafka-reversed":
+        from tests.support.buses import deliver_in_reverse
+
+        deliver_in_reverse(request.getfixturevalue("monkeypatch"))
     return settings_for_tests(tmp_path, **overrides)
 
 

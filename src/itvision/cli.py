@@ -223,6 +223,7 @@ def serve(
     except ITVisionError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from None
+    simulators = _payment_simulators(platform)
     typer.echo(
         f"IT Vision engines on http://{host or settings.host}:{port or settings.port} "
         f"(database {platform.db.engine.url.render_as_string(hide_password=True)}, "
@@ -238,8 +239,62 @@ def serve(
     server = HttpServer(config)
     _freeze_startup_objects()
     server.run()
+    if simulators is not None:
+        simulators.stop()
     if not server.started:
         raise typer.Exit(3)  # what uvicorn.run exits with when the app could not start
+
+
+def _payment_simulators(platform: Platform) -> Any:
+    """With ITVISION_PAYMENT_SIMULATORS=true, the Wave and Orange Money simulators the payment
+    adapters are then pointed at, started in this process (a demo on one machine)."""
+    from itvision.engines.payment.settings import PaymentSettings
+    from itvision.simulators.server import start_for_demo
+
+    simulators = start_for_demo(platform.settings_of(PaymentSettings))
+    if simulators is not None:
+        found = simulators.simulators
+        typer.echo(
+            f"payment simulators: Wave {found.wave_url}, Orange Money {found.orange_money_url}",
+            err=True,
+        )
+    return simulators
+
+
+@app.command()
+def simulators(
+    approve_at_once: Annotated[
+        bool, typer.Option("--approve-at-once", help="Pay every session as soon as it is made")
+    ] = False,
+) -> None:
+    """The Wave and Orange Money simulators on local ports (those of the payment settings),
+    set up as the payment adapters expect with ITVISION_PAYMENT_SIMULATORS=true; until
+    Ctrl-C."""
+    import signal
+    import threading
+
+    from itvision.engines.payment.settings import PaymentSettings
+    from itvision.platform.engine_settings import read_settings
+    from itvision.simulators.server import SimulatorThread, for_settings
+
+    _settings()
+    payment = read_settings(PaymentSettings, simulators=True)
+    running = SimulatorThread(
+        for_settings(payment, auto_approve=approve_at_once),
+        payment.simulator_wave_port,
+        payment.simulator_orange_money_port,
+    ).start()
+    found = running.simulators
+    console.print(
+        f"Wave simulator:         {found.wave_url}  (webhooks to {found.wave.webhook_url})"
+    )
+    console.print(f"Orange Money simulator: {found.orange_money_url}")
+    console.print("point the API at them with ITVISION_PAYMENT_SIMULATORS=true; Ctrl-C to stop")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    running.stop()
 
 
 @app.command()

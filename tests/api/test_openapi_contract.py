@@ -37,7 +37,10 @@ BUSINESS_RULES = (
     "PUT /api/pricing/categories/{category_id}/settings",  # tiers, as above
     "PUT /api/pricing/products/{product_id}/settings",  # tiers, as above
     "POST /api/promotions",  # each kind of promotion has its own fields
+    "POST /api/billing/quotes",  # catalog SKUs, once each; a validity to come; whose quote
     "GET /api/events/log",  # each topic named is in the registry (one list or several)
+    "POST /api/shipping/zones",  # each weight band ends at its own weight
+    "PUT /api/shipping/zones/{code}/rates",  # as above
 )
 ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"]
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 import pytest
 
 from itvision.platform.bus import operations
-from tests.conftest import COMBINATIONS, eventually
-from tests.support.buses import caught_up
+from tests.conftest import COMBINATIONS, REVERSED, eventually
+from tests.support.buses import caught_up, parked_so_far
 
-pytestmark = pytest.mark.parametrize("backend_settings", COMBINATIONS, indirect=True)
+pytestmark = pytest.mark.parametrize("backend_settings", [*COMBINATIONS, REVERSED], indirect=True)
 
 PRODUCTS = 20
 
 
-async def test_twenty_products_with_a_variant_each_have_every_variant_priced(api):
+async def test_twenty_products_with_a_variant_each_have_every_variant_priced(api, request):
+    parked_before = parked_so_far("inventory-engine", "catalog.variant.created")
     category = await api.post(
         "/api/catalog/categories",
         json={"name_fr": "Téléphones", "slug": "telephones", "parent_id": None},
@@ -68,3 +69,6 @@ async def test_twenty_products_with_a_variant_each_have_every_variant_priced(api
         assert variant["unit_price_excl_vat"] == product["unit_price_excl_vat"]
         stock = (await api.get(f"/api/inventory/stock/PHONE-{i:02d}-128", role="staff")).json()
         assert (stock["name"], stock["unit_cost"]) == (f"Téléphone {i} (128 Go)", 100_000 + i)
+    if "reversed" in request.node.name:
+        # Delivered newest first, variants reached inventory before their products.
+        assert parked_so_far("inventory-engine", "catalog.variant.created") > parked_before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi.routing import APIRoute
 
 from itvision.platform.auth import Role, create_api_token
 from itvision.platform.system import Platform
@@ -52,3 +53,13 @@ class ApiClient:
 
     async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self.request("DELETE", url, **kwargs)
+
+
+def every_api_route() -> list[APIRoute]:
+    """Every route of the engines and of the operations API, as their routers declare them
+    (FastAPI keeps included routers apart from `app.routes`)."""
+    from itvision import bootstrap
+    from itvision.ops_api import router as operations
+
+    routers = [operations, *(router for _, router in bootstrap.routers())]
+    return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.util.concurrency import await_
 
+from itvision.platform import metrics
 from itvision.platform.sqlite_driver import AsyncSqlite
 
 NAMING = {
@@ -56,8 +57,15 @@ class Base(DeclarativeBase):
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = _sqlite_engine(url)
+    else:
+        engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    return engine
+
+
+def _count_statement(*_: object) -> None:
+    metrics.SQL_STATEMENTS.inc()
 
 
 def _sqlite_engine(url: str) -> AsyncEngine:

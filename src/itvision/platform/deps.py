@@ -9,10 +9,11 @@ from fastapi import Depends, Request
 from itvision.platform.system import Platform
 
 
-def _platform(request: Request) -> Platform:
+async def _platform(request: Request) -> Platform:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop per request.
     platform: Platform = request.app.state.platform
     return platform
 
 
 PlatformDep = Annotated[Platform, Depends(_platform)]
-"""The running platform: `platform.uows(source)` for writes, `platform.db.reads()` for reads."""
+"""The running platform, passed to use cases and queries."""

@@ -19,6 +19,10 @@ EVENTS_PARKED = Counter(
     "Events parked because their handler said not yet",
     ["group", "topic"],
 )
+SQL_STATEMENTS = Counter(
+    "itvision_sql_statements",
+    "SQL statements sent to the database, BEGIN and COMMIT aside (an executemany counts once)",
+)
 EVENTS_RELAYED = Counter(
     "itvision_events_relayed", "Events the relay delivered to Kafka", ["topic"]
 )

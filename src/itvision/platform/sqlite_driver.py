@@ -43,6 +43,8 @@ from sqlalchemy.connectors.asyncio import (
 )
 from sqlalchemy.util.concurrency import await_
 
+from itvision.platform import metrics
+
 if TYPE_CHECKING:
     from sqlalchemy.connectors.asyncio import AsyncIODBAPIConnection
 
@@ -198,6 +200,7 @@ class AsyncSqliteConnection:
             pending = iter(rows)
             while chunk := list(islice(pending, COMMIT_CHUNK_ROWS)):
                 await self.run(partial(raw.executemany, statement, chunk))
+                metrics.SQL_STATEMENTS.inc()
             await self.run(raw.commit)
         except BaseException:
             if raw.in_transaction:

@@ -110,6 +110,12 @@ class CreditIssued(Payload):
     amount: Amount = Field(description="VAT included")
     currency: Currency = "XOF"
     reason: Literal["refund", "return", "billing_error", "commercial_gesture"]
+    order_refund_id: str | None = Field(
+        default=None,
+        description="The `refundId` of the `order.order.refunded` it credits; None when it "
+        "credits a cancelled order",
+    )
+    document_url: str | None = None
     issued_at: UtcDatetime
 
 

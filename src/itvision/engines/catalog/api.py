@@ -123,8 +123,8 @@ async def get_product(
 async def create_product(platform: PlatformDep, body: ProductCreate, _: Staff) -> ProductStaff:
     """Emits `catalog.product.created` (and `catalog.variant.created` for each variant given).
     409 naming the SKU if it is taken by a product or a variant."""
-    product_id = await products.create_product(platform, body.command())
-    return await product_queries.get_product(platform, product_id, staff=True)
+    created = await products.create_product(platform, body.command())
+    return ProductStaff.of(created.product, None, created.category_path, created.variants)
 
 
 @router.patch("/products/{product_id}")

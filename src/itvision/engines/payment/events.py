@@ -43,6 +43,9 @@ class PaymentSucceeded(Payload):
     method: PaymentMethod
     provider_reference: str | None = None
     succeeded_at: UtcDatetime
+    transaction_id: str | None = Field(
+        default=None, description="The provider's transaction (Wave `T_…`, Orange Money txnid)"
+    )
 
 
 class PaymentFailed(Payload):

@@ -25,7 +25,11 @@ Code = Annotated[
 Country = Annotated[
     str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(description="ISO 3166 code: SN, CI")
 ]
-PlaceText = Annotated[str, nonblank(120)]
+PlaceText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"[^\W_]"),
+    Field(description="A place name, with at least one letter or digit"),
+]
 Name = Annotated[str, nonblank(200)]
 Note = Annotated[str, nonblank(500)]
 Amount = Annotated[int, Field(ge=0, le=1_000_000_000, description="XOF, VAT included")]
@@ -39,8 +43,13 @@ ReportedStatus = Literal[
 class PlaceIn(InputModel):
     """A city's area, a whole city (no area), or the whole country (neither)."""
 
-    city: PlaceText | None = None
-    area: PlaceText | None = None
+    # An area is named with its city: said in the schema, so clients know it beforehand.
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"not": {"required": ["area"]}}, {"required": ["city"]}]}
+    )
+
+    city: Omittable[PlaceText] = None
+    area: Omittable[PlaceText] = None
 
     @model_validator(mode="after")
     def _area_in_a_city(self) -> PlaceIn:

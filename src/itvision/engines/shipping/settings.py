@@ -11,14 +11,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class ShippingSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ITVISION_SHIPPING_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="ITVISION_SHIPPING_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        env_parse_none_str="none",  # ITVISION_SHIPPING_DEFAULT_FREE_FROM=none: never free
     )
 
     default_free_from: int | None = Field(
         default=100_000,
         ge=0,
         description="Subtotal (XOF, VAT incl.) from which delivery is free in a zone that sets "
-        "no threshold of its own; empty: never free",
+        "no threshold of its own; none: never free",
     )
     default_carrier: str = Field(
         default="coursier",

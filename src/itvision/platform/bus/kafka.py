@@ -266,24 +266,14 @@ class KafkaGroupConsumer:
         lags: dict[TopicPartition, int] = {}
         assigned: set[TopicPartition] = set()
         while not stop.is_set():
-            fetched = await consumer.getmany(
-                timeout_ms=200, max_records=self.settings.consumer_batch_size
-            )
+            read = await self.fetch(consumer)
             if consumer.assignment() != assigned:
                 # Partitions taken over from another process may have events parked there.
                 assigned = set(consumer.assignment())
                 self.processor.reassigned()
-            if not fetched:
+            if not read:
                 await self.processor.tend_parked(stop)
                 continue
-            read: list[tuple[TopicPartition, Message]] = []
-            for tp, records in fetched.items():
-                for r in records:
-                    key = storable(r.key.decode(errors="replace")) if r.key else ""
-                    message = Message(
-                        self.topics.local(r.topic), r.partition, r.offset, key, r.value or b""
-                    )
-                    read.append((tp, message))
             done = await self.processor.process([m for _, m in read], stop=stop)
             ends = {tp: m.offset + 1 for tp, m in read[:done]}
             for tp, m in reversed(read[done:]):
@@ -296,6 +286,22 @@ class KafkaGroupConsumer:
             metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
             await self.processor.tend_parked(stop)
 
+    async def fetch(self, consumer: AIOKafkaConsumer) -> list[tuple[TopicPartition, Message]]:
+        """What the broker has for the group now (up to a batch), in partition order."""
+        fetched = await consumer.getmany(
+            timeout_ms=200, max_records=self.settings.consumer_batch_size
+        )
+        return [
+            (
+                tp,
+                Message(
+                    self.topics.local(r.topic), r.partition, r.offset, _key(r.key), r.value or b""
+                ),
+            )
+            for tp, records in fetched.items()
+            for r in records
+        ]
+
     async def _commit(self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> None:
         try:
             await asyncio.wait_for(
@@ -306,6 +312,10 @@ class KafkaGroupConsumer:
             # the outage) reads again from the last committed offset; the inbox skips
             # what was already applied.
             log.info("offsets not committed", group=self.processor.group.name, error=repr(exc))
+
+
+def _key(raw: bytes | None) -> str:
+    return storable(raw.decode(errors="replace")) if raw else ""
 
 
 async def ping(settings: Settings, timeout: float = 2.0) -> None:

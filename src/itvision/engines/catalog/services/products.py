@@ -3,6 +3,7 @@ recording a view. Each runs in one unit of work: state and events commit togethe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -33,9 +34,19 @@ from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
 
-async def create_product(on: Runner, command: CreateProduct) -> str:
+@dataclass(frozen=True, slots=True)
+class NewProduct:
+    """A product just created, as the caller presents it: no price yet (pricing reacts to
+    its event), its category's path and its variants."""
+
+    product: Product
+    category_path: list[str]
+    variants: list[Variant]
+
+
+async def create_product(on: Runner, command: CreateProduct) -> NewProduct:
     """Create a product and the variants given with it: `catalog.product.created` (and
-    `catalog.variant.created` for each variant); its id. 409 naming a SKU already taken."""
+    `catalog.variant.created` for each variant). 409 naming a SKU already taken."""
     async with unit_of_work(on, SOURCE) as uow:
         tree = await load_tree(uow)
         sku = normalize_sku(command.sku)
@@ -55,7 +66,7 @@ async def create_product(on: Runner, command: CreateProduct) -> str:
             await writer.check_free(v_sku)
             siblings.append(writer.add_variant(product, v_sku, v_values))
         await writer.flush("a variant SKU")
-        return product.id
+        return NewProduct(product, tree.path(product.category_id), siblings)
 
 
 async def update_product(on: Runner, command: UpdateProduct) -> None:

@@ -47,11 +47,11 @@ async def quote(
     code = zone_for(await network.places_in(on, country), country, city, area)
     if code is None:
         return None
-    found = await network.zone(on, code)
-    free_from = found.zone.free_from
+    zone, bands = await network.rate(on, code)
+    free_from = zone.free_from
     if free_from is None:
         free_from = on.settings_of(ShippingSettings).default_free_from
-    fee = shipping_fee(found.bands, weight_grams, subtotal, free_from)
+    fee = shipping_fee(bands, weight_grams, subtotal, free_from)
     if fee is None:
         return None
-    return Quote(code, found.zone.name, fee, free_from, found.zone.estimated_days)
+    return Quote(code, zone.name, fee, free_from, zone.estimated_days)

@@ -60,24 +60,27 @@ async def zones(
 
 
 async def zone(on: Runner, code: str) -> ZoneView:
+    found, bands = await rate(on, code)
+    async with read_session(on) as session:
+        places = await session.scalars(
+            select(ZonePlace)
+            .where(ZonePlace.zone_code == code)
+            .order_by(ZonePlace.city_key, ZonePlace.area_key)
+        )
+        return ZoneView(found, list(places), sorted_bands(bands))
+
+
+async def rate(on: Runner, code: str) -> tuple[Zone, list[Band]]:
+    """A zone and its weight bands, what a quote needs."""
     async with read_session(on) as session:
         found = await session.get(Zone, code)
         if found is None:
             raise NotFound(f"zone {code} not found", field="code")
-        places = list(
-            (
-                await session.scalars(
-                    select(ZonePlace)
-                    .where(ZonePlace.zone_code == code)
-                    .order_by(ZonePlace.city_key, ZonePlace.area_key)
-                )
-            ).all()
-        )
         bands = [
             Band(b.up_to_grams, b.fee, b.per_extra_kg)
             for b in await session.scalars(select(RateBand).where(RateBand.zone_code == code))
         ]
-        return ZoneView(found, places, sorted_bands(bands))
+        return found, bands
 
 
 async def stores(

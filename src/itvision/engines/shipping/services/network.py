@@ -128,7 +128,7 @@ async def _put_places(uow: UnitOfWork, zone: Zone, places: Sequence[PlaceName]) 
         except InvalidInput as exc:
             raise InvalidInput(exc.message, field=f"places.{index}.{exc.field}") from None
         if keys in seen:
-            raise InvalidInput("this place is named twice", field=f"places.{index}")
+            continue  # "Somone" and "SOMONE" are one place
         seen.add(keys)
         taken = await uow.session.scalar(
             select(ZonePlace.zone_code).where(

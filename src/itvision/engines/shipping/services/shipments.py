@@ -81,6 +81,7 @@ async def create_shipment(on: Runner, command: CreateShipment) -> Shipment | Non
             shipping_fee=order.shipping_fee or 0,
             cash_due=order.total if order.payment_method == "cash_on_delivery" else None,
             created_at=now,
+            updated_at=now,
         )
         if shipment.delivery_method == "pickup":
             store = await _pickup_store(uow, shipment.country, shipment.city)
@@ -100,8 +101,6 @@ async def create_shipment(on: Runner, command: CreateShipment) -> Shipment | Non
             days = zone.estimated_days if zone else 1
         shipment.estimated_delivery_at = now + timedelta(days=days)
         uow.session.add(shipment)
-        await uow.session.flush()  # its history row refers to it
-        record_status(uow, shipment, "created", actor=command.actor, at=now, first=True)
         uow.emit(
             ShipmentCreated(
                 shipment_id=shipment.id,
@@ -120,6 +119,8 @@ async def create_shipment(on: Runner, command: CreateShipment) -> Shipment | Non
                 created_at=now,
             )
         )
+        await uow.session.flush()  # its history row refers to it
+        record_status(uow, shipment, "created", actor=command.actor, at=now, first=True)
         return shipment
 
 

@@ -1,0 +1,218 @@
+"""Provider webhooks and notifications: verified and stored when they arrive (the route then
+answers at once, within the provider's delay), processed after — by a background task right
+after the answer, and by a job for any left unprocessed (a crash, a provider that could not be
+asked). The store is an inbox: `(provider, event id)` is unique, so the same delivery twice is
+stored, and so applied, once.
+
+Refused, logged, and nothing changes for a delivery that is forged (bad signature, unknown
+notif_token), replayed (signed more than five minutes ago), or that disagrees with the payment
+it names (amount, currency, client reference). Processing applies the outcome through
+`PaymentBook.settle`, which ignores what is stale (a late failure after a success). An Orange
+Money notification's status is believed only once `transactionstatus` confirms it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from itvision.engines.payment import queries
+from itvision.engines.payment.commands import (
+    ProcessNotification,
+    ProcessNotifications,
+    ReceiveNotification,
+)
+from itvision.engines.payment.events import SOURCE
+from itvision.engines.payment.models import Payment, ProviderNotification
+from itvision.engines.payment.rules import webhooks
+from itvision.engines.payment.rules.states import Outcome
+from itvision.engines.payment.services.book import PaymentBook, payment_ref
+from itvision.engines.payment.services.providers import ProviderError, provider_for
+from itvision.engines.payment.services.providers.base import Notification
+from itvision.engines.payment.settings import PaymentSettings
+from itvision.platform.errors import Conflict, NotFound
+from itvision.platform.events import utcnow
+from itvision.platform.uow import Runner, unit_of_work
+
+log = structlog.get_logger("itvision.payment")
+MAX_ATTEMPTS = 20
+"""A notification still unprocessed after this many tries is left to reconciliation."""
+GRACE = timedelta(seconds=2)
+"""The job leaves a just-received notification to the background task that follows it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    notification_id: int | None
+    duplicate: bool = False
+    ignored: bool = False
+
+
+async def receive_notification(on: Runner, command: ReceiveNotification) -> Received:
+    """Verify and store a delivery; WebhookRefused (403) or WebhookMismatch (422) otherwise."""
+    settings = on.settings_of(PaymentSettings)
+    provider = provider_for(command.method, settings)
+    if provider is None or not provider.online:
+        raise NotFound(f"no {command.method} notifications", field="path")
+    now = utcnow()
+    try:
+        notice = provider.read_notification(command.headers, command.body, now)
+        if notice.kind == "ignored":
+            log.info("provider event ignored", provider=command.method, event_id=notice.event_id)
+            return Received(None, ignored=True)
+        payment = await queries.payment_of_delivery(
+            on, reference=notice.reference, notif_token=notice.notif_token
+        )
+        if payment is None:
+            await _refuse_if_not_recorded_yet(on, notice)
+        if payment is None or payment.method != command.method:
+            if notice.notif_token is not None:
+                raise webhooks.WebhookRefused(
+                    "this notif_token belongs to no payment", field="body.notif_token"
+                )
+            log.warning("provider event for an unknown session", event_id=notice.event_id)
+            return Received(None, ignored=True)
+        _check_matches(notice, payment)
+    except (webhooks.WebhookRefused, webhooks.WebhookMismatch) as exc:
+        log.warning(
+            "provider delivery refused",
+            provider=command.method,
+            code=exc.code,
+            field=exc.field,
+            reason=exc.message,
+        )
+        raise
+    known = await queries.notification_by_event(on, command.method, notice.event_id)
+    if known is not None:
+        return Received(known.id, duplicate=True)
+    try:
+        return Received(await _store(on, command, notice, payment))
+    except IntegrityError:  # the same delivery, stored meanwhile by a concurrent request
+        known = await queries.notification_by_event(on, command.method, notice.event_id)
+        return Received(known.id if known else None, duplicate=True)
+
+
+async def _refuse_if_not_recorded_yet(on: Runner, notice: Notification) -> None:
+    """A provider may call before the session it just gave is recorded (a payment approved at
+    once): 409, so that it delivers again a moment later."""
+    payment_id = (notice.checked or {}).get("client_reference")
+    if not payment_id:
+        return
+    try:
+        payment = await queries.payment(on, payment_id)
+    except NotFound:
+        return
+    if payment.status == "initiating":
+        raise Conflict(
+            f"payment {payment_id} is not recorded yet: deliver again", field="body.data.id"
+        )
+
+
+def _check_matches(notice: Notification, payment: Payment) -> None:
+    if notice.checked is None:
+        return
+    wrong = webhooks.mismatch(
+        {
+            "amount": str(payment.amount),
+            "currency": payment.currency,
+            "client_reference": payment.id,
+        },
+        dict(notice.checked),
+    )
+    if wrong is not None:
+        raise webhooks.WebhookMismatch(wrong[1], field=f"body.data.{wrong[0]}")
+
+
+async def _store(
+    on: Runner, command: ReceiveNotification, notice: Notification, payment: Payment
+) -> int:
+    outcome = notice.outcome
+    async with unit_of_work(on, SOURCE) as uow:
+        row = ProviderNotification(
+            provider=command.method,
+            event_id=notice.event_id,
+            payment_id=payment.id,
+            kind=notice.kind,
+            confirm=notice.confirm,
+            failure_reason=outcome.reason if outcome else None,
+            failure_code=outcome.code if outcome else None,
+            transaction_id=outcome.transaction_id if outcome else None,
+            body=command.body.decode("utf-8", "replace"),
+            attempts=0,
+            received_at=utcnow(),
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        return row.id
+
+
+async def process_notification(on: Runner, command: ProcessNotification) -> str:
+    """Apply one stored delivery; returns what came of it."""
+    row = await queries.notification(on, command.notification_id)
+    if row is None or row.processed_at is not None:
+        return "already processed"
+    payment = await queries.payment(on, row.payment_id)
+    if row.confirm:
+        provider = provider_for(payment.method, on.settings_of(PaymentSettings))
+        assert provider is not None
+        try:
+            outcome = await provider.fetch_outcome(payment_ref(payment))
+        except ProviderError as exc:
+            await _attempted(on, row.id, f"not confirmed: {exc.message}")
+            return "provider unreachable"
+        if outcome.result == "pending":
+            # The provider does not confirm (yet): reconciliation asks again later.
+            await _processed(on, row.id, None, "not confirmed: still pending")
+            return "not confirmed"
+    elif row.kind == "succeeded":
+        outcome = Outcome("succeeded", transaction_id=row.transaction_id)
+    else:
+        outcome = Outcome("failed", row.failure_reason or "declined", code=row.failure_code)  # type: ignore[arg-type]
+    return await _processed(on, row.id, outcome, None)
+
+
+async def _processed(
+    on: Runner, notification_id: int, outcome: Outcome | None, note: str | None
+) -> str:
+    async with unit_of_work(on, SOURCE) as uow:
+        row = await uow.session.scalar(
+            select(ProviderNotification)
+            .where(ProviderNotification.id == notification_id)
+            .with_for_update()
+        )
+        if row is None or row.processed_at is not None:
+            return "already processed"
+        book = PaymentBook(uow, utcnow())
+        result = note or "no change"
+        if outcome is not None:
+            payment = await book.payment(row.payment_id)
+            if payment is not None and await book.settle(payment, outcome):
+                result = f"payment {payment.status}"
+            elif payment is not None:
+                result = f"no change: payment already {payment.status}"
+        row.processed_at = book.now
+        row.attempts += 1
+        row.outcome = result
+        return result
+
+
+async def _attempted(on: Runner, notification_id: int, error: str) -> None:
+    async with unit_of_work(on, SOURCE) as uow:
+        row = await uow.session.get(ProviderNotification, notification_id)
+        if row is not None:
+            row.attempts += 1
+            row.outcome = error[:200]
+
+
+async def process_notifications(on: Runner, command: ProcessNotifications) -> int:
+    """Process every stored delivery left unprocessed; returns how many were."""
+    before = command.received_before or utcnow() - GRACE
+    done = 0
+    for notification_id in await queries.unprocessed_notifications(on, before, MAX_ATTEMPTS):
+        await process_notification(on, ProcessNotification(notification_id))
+        done += 1
+    return done

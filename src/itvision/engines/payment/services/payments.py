@@ -1,0 +1,149 @@
+"""Paying an order online: the customer (or staff for them) asks, with an `Idempotency-Key`.
+
+1. One unit of work records the payment (`initiating`), or finds the one the same key made, or
+   the order's payment still open; an order that cannot be paid is refused (NotPayable, 409
+   with its state).
+2. The provider is asked for a session outside any transaction (on SQLite a transaction holds
+   the write lock). Wave gets the payment id as its own Idempotency-Key, so a retry after a
+   lost answer gives the same session.
+3. A second unit of work records the session and its checkout URL →
+   `payment.payment.initiated`.
+
+A provider that cannot be reached leaves the payment `initiating`: the same request again
+(same key) asks again; one never answered is `abandoned` by reconciliation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import select
+
+from itvision.engines.payment import queries
+from itvision.engines.payment.commands import StartPayment
+from itvision.engines.payment.events import SOURCE
+from itvision.engines.payment.models import Payment
+from itvision.engines.payment.rules.money import provider_fee
+from itvision.engines.payment.rules.states import OPEN, NotPayable, order_state
+from itvision.engines.payment.services.book import PaymentBook, new_id
+from itvision.engines.payment.services.providers import ProviderError, provider_for
+from itvision.engines.payment.services.providers.base import Session, SessionRequest
+from itvision.engines.payment.settings import PaymentSettings
+from itvision.platform.errors import Conflict, ITVisionError
+from itvision.platform.events import utcnow
+from itvision.platform.uow import Runner, unit_of_work
+
+log = structlog.get_logger("itvision.payment")
+WEBHOOK_PATHS = {"wave": "wave", "orange_money": "orange-money"}
+
+
+class ProviderUnavailable(ITVisionError):
+    """502: the provider did not give a session; the same request (same key) tries again."""
+
+    status = 502
+    code = "provider_unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class StartedPayment:
+    payment: Payment
+    created: bool
+    """False when the key (or the order's open payment) gave an existing payment."""
+
+
+async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
+    """Called with the platform: the provider is called between two units of work."""
+    payment, created = await _record(on, command)
+    if payment.status != "initiating":
+        return StartedPayment(payment, created)
+    settings = on.settings_of(PaymentSettings)
+    provider = provider_for(payment.method, settings)
+    assert provider is not None  # order_state admits online methods only
+    base = settings.public_url.rstrip("/")
+    request = SessionRequest(
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        success_url=f"{base}/api/payments/{payment.id}/return?result=success",
+        error_url=f"{base}/api/payments/{payment.id}/return?result=error",
+        notify_url=f"{base}/api/payments/webhooks/{WEBHOOK_PATHS[payment.method]}",
+    )
+    try:
+        session = await provider.create_session(request)
+    except ProviderError as exc:
+        log.warning("no provider session", payment_id=payment.id, error=exc.message)
+        raise ProviderUnavailable(
+            f"{payment.method} did not open a payment session ({exc.message}); "
+            "send the same request again",
+            field="order_id",
+        ) from None
+    return StartedPayment(await _record_session(on, payment.id, session), created)
+
+
+async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
+    caller = command.caller
+    async with unit_of_work(on, SOURCE) as uow:
+        book = PaymentBook(uow, utcnow())
+        order = await book.order(command.order_id)
+        same_key = await uow.session.scalar(
+            select(Payment).where(
+                Payment.requested_by == caller.subject,
+                Payment.idempotency_key == command.idempotency_key,
+            )
+        )
+        if same_key is not None:
+            if same_key.order_id != command.order_id:
+                raise Conflict(
+                    "this Idempotency-Key was used for another order: use a new key",
+                    field="header.Idempotency-Key",
+                )
+            return same_key, False
+        if order is not None and not caller.owns(order.customer_id or ""):
+            order = None  # someone else's order looks like one payments does not know
+        payments = await book.payments_of(command.order_id) if order is not None else []
+        paid = any(p.status == "succeeded" for p in payments)
+        state = order_state(queries.facts_of(order, paid=paid), book.now)
+        if state != "payable":
+            raise NotPayable(command.order_id, state)
+        assert order is not None and order.amount is not None and order.method is not None
+        still_open = [p for p in payments if p.status in OPEN]
+        if still_open:
+            return still_open[-1], False
+        payment = Payment(
+            id=new_id("pay"),
+            order_id=order.order_id,
+            customer_id=order.customer_id or caller.subject,
+            amount=order.amount,
+            currency=order.currency,
+            method=order.method,
+            status="initiating",
+            requested_by=caller.subject,
+            idempotency_key=command.idempotency_key,
+            fee=0,
+            refunded=0,
+            created_at=book.now,
+            updated_at=book.now,
+        )
+        uow.session.add(payment)
+        return payment, True
+
+
+async def _record_session(on: Runner, payment_id: str, session: Session) -> Payment:
+    async with unit_of_work(on, SOURCE) as uow:
+        book = PaymentBook(uow, utcnow())
+        payment = await book.payment(payment_id)
+        assert payment is not None
+        if payment.status not in ("initiating", "abandoned"):
+            return payment  # a concurrent request recorded it, or the order was cancelled
+        settings = book.settings
+        payment.status = "pending"
+        payment.provider_reference = session.reference
+        payment.checkout_url = session.checkout_url
+        payment.notif_token = session.notif_token
+        payment.expires_at = session.expires_at
+        payment.fee = provider_fee(payment.amount, settings.fee_rate(payment.method))
+        payment.updated_at = book.now
+        book.initiated(payment)
+        return payment

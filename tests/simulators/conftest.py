@@ -1,0 +1,1 @@
+from tests.support.simulators import simulators  # noqa: F401
