@@ -20,6 +20,7 @@ from itvision.engines.order.events import (
     OrderPlaced,
     OrderRefunded,
     OrderShipped,
+    RefundedLine,
 )
 from itvision.platform.events import utcnow
 from tests.engines.inventory.support import (
@@ -211,6 +212,32 @@ async def test_shipped_sells_and_refunded_restocks_once_each(system):
         "sale",
         "return",
     ]
+
+
+async def test_a_partial_return_restocks_the_units_that_came_back(system):
+    await stocked(system, SKU, on_hand=5)
+    await _order_event(system, "order.order.placed", _placed("CMD-6", quantity=3))
+    await _order_event(
+        system,
+        "order.order.shipped",
+        OrderShipped(
+            order_id="CMD-6", customer_id="c", shipment_id="S", carrier="DHL", shipped_at=utcnow()
+        ),
+    )
+    returned = OrderRefunded(
+        order_id="CMD-6",
+        customer_id="c",
+        refund_id="RF-10",
+        amount=450_000,
+        is_partial=True,
+        lines=[RefundedLine(sku=SKU, quantity=1)],
+        reason="returned",
+        refunded_at=utcnow(),
+    )
+    await _order_event(system, "order.order.refunded", returned)
+    await settled(system)
+    assert (await level_of(system, SKU)).on_hand == 3
+    assert (await reservation_for(system, "CMD-6")).status == "sold"
 
 
 async def test_a_refund_of_damaged_goods_restocks_nothing(system):

@@ -168,6 +168,14 @@ def test_which_refunds_put_goods_back_on_the_shelf(reason, partial, restocks):
     assert rules.refund_restocks(reason, partial) is restocks
 
 
+def test_a_refund_naming_what_came_back_restocks_those_units_only():
+    lines = [("A", 1), ("B", 2), ("A", 1)]
+    assert rules.returned_quantities("returned", lines) == {"A": 2, "B": 2}
+    assert rules.returned_quantities("damaged", lines) == {}
+    assert rules.returned_quantities("commercial_gesture", lines) == {}
+    assert rules.returned_quantities("returned", []) == {}
+
+
 def test_reorder_formula_worked_example():
     plan = rules.reorder_plan(
         units_sold=60,

@@ -194,6 +194,7 @@ class RefundOrder:
     reason: str
     is_partial: bool
     actor: str
+    lines: tuple[tuple[str, int], ...] = ()  # (SKU, quantity) of the goods that came back
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,5 +117,6 @@ async def restock_order(event: Event[OrderRefunded], uow: UnitOfWork) -> None:
         reason=refund.reason,
         is_partial=refund.is_partial,
         actor=event.envelope.source,
+        lines=tuple((line.sku, line.quantity) for line in refund.lines),
     )
     await orders.refund_order(uow, command)

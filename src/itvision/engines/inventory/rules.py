@@ -43,8 +43,8 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
 }
 
 # Refund reasons after which the goods come back to the shelf. A damaged item is not sellable,
-# a commercial gesture leaves the goods with the customer, and a partial refund does not say
-# which items came back: those are restocked by hand (POST /returns).
+# a commercial gesture leaves the goods with the customer; a partial refund restocks the lines
+# it names, and one that names none is restocked by hand (POST /returns).
 RESTOCKING_REFUND_REASONS = frozenset({"returned", "cancelled", "not_delivered"})
 
 
@@ -223,7 +223,18 @@ def count_delta(on_hand: int, reserved: int, counted: int) -> int:
 
 
 def refund_restocks(reason: str, is_partial: bool) -> bool:
+    """Whether a refund that names no lines puts every sold line back on the shelves."""
     return not is_partial and reason in RESTOCKING_REFUND_REASONS
+
+
+def returned_quantities(reason: str, lines: Sequence[tuple[str, int]]) -> dict[str, int]:
+    """What a refund naming the goods that came back puts back on the shelves, per SKU."""
+    if reason not in RESTOCKING_REFUND_REASONS:
+        return {}
+    quantities: dict[str, int] = {}
+    for sku, quantity in lines:
+        quantities[sku] = quantities.get(sku, 0) + quantity
+    return quantities
 
 
 @dataclass(frozen=True, slots=True)

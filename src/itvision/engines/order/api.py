@@ -112,7 +112,7 @@ IdempotencyKey = Annotated[
 # Carts ----------------------------------------------------------------------------------------
 
 
-def _cart_owner(response: Response, caller: Anyone, session: CartSession = None) -> CartOwner:
+async def _cart_owner(response: Response, caller: Anyone, session: CartSession = None) -> CartOwner:
     """The signed-in customer's cart, or the anonymous session's. An anonymous visitor without
     a session starts one: its id comes back in the `X-Cart-Session` header (and the cart's
     `session_id`), to send with every later request."""

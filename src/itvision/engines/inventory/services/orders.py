@@ -187,10 +187,12 @@ async def refund_order(on: Runner, command: RefundOrder) -> None:
         if reservation.status in ("active", "pending"):
             await book.release(reservation, actor=command.actor, note="refunded before shipment")
         elif reservation.status == "sold":
-            if rules.refund_restocks(command.reason, command.is_partial):
-                await book.restock(
-                    reservation, actor=command.actor, note=f"refund {command.refund_id}"
-                )
+            returned = rules.returned_quantities(command.reason, command.lines)
+            note = f"refund {command.refund_id}"
+            if returned:
+                await book.take_back(reservation, returned, actor=command.actor, note=note)
+            elif not command.lines and rules.refund_restocks(command.reason, command.is_partial):
+                await book.restock(reservation, actor=command.actor, note=note)
             else:
                 partial = ", partial" if command.is_partial else ""
                 _note(

@@ -12,7 +12,7 @@ location) order, so that two units of work never wait on each other in a cycle.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import structlog
@@ -147,6 +147,23 @@ class ReservationBook:
             lambda _, line: _change(reservation, "return", actor, on_hand_delta=line.quantity),
         )
         self._close(reservation, "returned", note)
+
+    async def take_back(
+        self, reservation: Reservation, quantities: Mapping[str, int], *, actor: str, note: str
+    ) -> None:
+        """Some of the sold goods came back: each unit to the location it left from. The
+        reservation stays sold."""
+        left = dict(quantities)
+
+        def returned(_: StockLevel, line: ReservationLine) -> Change | None:
+            quantity = min(left.get(line.sku, 0), line.quantity)
+            if not quantity:
+                return None
+            left[line.sku] -= quantity
+            return _change(reservation, "return", actor, on_hand_delta=quantity)
+
+        await self._each_line(reservation, returned)
+        self._close(reservation, reservation.status, note)
 
     async def revive(self, reservation: Reservation, *, actor: str) -> bool:
         """Hold an expired reservation's quantities again, if the stock is still there (a late
