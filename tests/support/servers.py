@@ -134,7 +134,7 @@ class KafkaBroker:
 
 
 def start_serving(
-    port: int, data_dir: Path, database_url: str, admin_token: str
+    port: int, data_dir: Path, database_url: str, admin_token: str, **settings: str
 ) -> subprocess.Popen[bytes]:
     """`itvision serve` in a process of its own, exactly as a user runs it, on this database
     (the ITVISION_* variables of the caller's environment left out)."""
@@ -144,6 +144,7 @@ def start_serving(
         ITVISION_DATABASE_URL=database_url,
         ITVISION_ADMIN_TOKEN=admin_token,
         ITVISION_LOG_LEVEL="warning",
+        **{f"ITVISION_{name.upper()}": value for name, value in settings.items()},
     )
     serve = [sys.executable, "-c", "from itvision.cli import app; app()", "serve"]
     return subprocess.Popen([*serve, "--port", str(port)], env=env)

@@ -148,7 +148,7 @@ def start_for_demo(settings: PaymentSettings) -> SimulatorThread | None:
     """The simulators `serve` runs when `ITVISION_PAYMENT_SIMULATORS` is on; None otherwise."""
     if not settings.simulators:
         return None
-    simulators = for_settings(settings)
+    simulators = for_settings(settings, auto_approve=settings.simulators_approve_at_once)
     return SimulatorThread(
         simulators, settings.simulator_wave_port, settings.simulator_orange_money_port
     ).start()

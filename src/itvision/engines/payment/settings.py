@@ -41,6 +41,11 @@ class PaymentSettings(BaseSettings):
         description="Demo: `serve` starts the local Wave and Orange Money simulators and "
         "the adapters talk to them",
     )
+    simulators_approve_at_once: bool = Field(
+        default=False,
+        description="With `simulators`: every payment is approved as soon as it is asked for "
+        "(benchmarks, unattended demos)",
+    )
     simulator_wave_port: int = Field(default=8701, ge=1, le=65535)
     simulator_orange_money_port: int = Field(default=8702, ge=1, le=65535)
 

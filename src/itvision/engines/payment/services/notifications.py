@@ -68,7 +68,7 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
             on, reference=notice.reference, notif_token=notice.notif_token
         )
         if payment is None:
-            await _refuse_if_not_recorded_yet(on, notice)
+            payment = await _recorded_meanwhile(on, notice)
         if payment is None or payment.method != command.method:
             if notice.notif_token is not None:
                 raise webhooks.WebhookRefused(
@@ -96,20 +96,23 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
         return Received(known.id if known else None, duplicate=True)
 
 
-async def _refuse_if_not_recorded_yet(on: Runner, notice: Notification) -> None:
-    """A provider may call before the session it just gave is recorded (a payment approved at
-    once): 409, so that it delivers again a moment later."""
+async def _recorded_meanwhile(on: Runner, notice: Notification) -> Payment | None:
+    """The payment a provider calls about before the session it just gave is recorded (a
+    payment approved at once), found by our reference: 409 while the session is not recorded
+    yet, so that the provider delivers again a moment later; the payment once it is (it may be
+    recorded between the two reads)."""
     payment_id = (notice.checked or {}).get("client_reference")
     if not payment_id:
-        return
+        return None
     try:
         payment = await queries.payment(on, payment_id)
     except NotFound:
-        return
+        return None
     if payment.status == "initiating":
         raise Conflict(
             f"payment {payment_id} is not recorded yet: deliver again", field="body.data.id"
         )
+    return payment if payment.provider_reference == notice.reference else None
 
 
 def _check_matches(notice: Notification, payment: Payment) -> None:
