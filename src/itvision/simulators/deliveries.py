@@ -35,6 +35,13 @@ class Sender:
         self.first_retry_seconds = first_retry_seconds
         self.deliveries: list[Delivery] = []
         self._retries: set[asyncio.Task[None]] = set()
+        self._own: httpx.AsyncClient | None = None
+
+    def _own_client(self) -> httpx.AsyncClient:
+        # One client for every delivery: a new one per delivery loads the TLS settings again.
+        if self._own is None:
+            self._own = httpx.AsyncClient(timeout=5.0)
+        return self._own
 
     async def send(self, url: str, headers: dict[str, str], body: bytes) -> Delivery:
         """Record and send once now; retries, if needed, go on in the background."""
@@ -51,15 +58,8 @@ class Sender:
     async def attempt(self, delivery: Delivery) -> bool:
         headers = {"Content-Type": "application/json", **delivery.headers}
         try:
-            if self.client is not None:
-                response = await self.client.post(
-                    delivery.url, content=delivery.body, headers=headers
-                )
-            else:
-                async with httpx.AsyncClient(timeout=5.0) as client:
-                    response = await client.post(
-                        delivery.url, content=delivery.body, headers=headers
-                    )
+            client = self.client or self._own_client()
+            response = await client.post(delivery.url, content=delivery.body, headers=headers)
             delivery.statuses.append(response.status_code)
         except httpx.HTTPError:
             delivery.statuses.append(0)
@@ -78,3 +78,5 @@ class Sender:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self._own is not None:
+            await self._own.aclose()

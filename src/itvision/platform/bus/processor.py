@@ -147,8 +147,10 @@ class GroupProcessor:
         dead letters past their deadline. Consumers call this after each batch and when idle."""
         moment = time.monotonic()
         since = moment - self._last_round
+        # Soon after the group moved on (what a parked event waits for may have come), but
+        # only if something may be parked: otherwise every batch would cost a read.
         due = since >= self.parked_every_seconds or (
-            self._moved and since >= self.parked_every_seconds / 5
+            self._moved and self._may_have_parked and since >= self.parked_every_seconds / 5
         )
         if not due:
             return

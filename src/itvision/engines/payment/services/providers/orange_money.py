@@ -42,6 +42,7 @@ from itvision.engines.payment.services.providers.base import (
     ProviderError,
     Session,
     SessionRequest,
+    tls,
 )
 from itvision.engines.payment.settings import PaymentSettings
 
@@ -170,6 +171,7 @@ class OrangeMoneyProvider:
             async with httpx.AsyncClient(
                 base_url=self._settings.orange_money_base_url,
                 timeout=self._settings.provider_timeout_seconds,
+                verify=tls(),
             ) as client:
                 token = await self._token(client)
                 response = await client.post(path, json=body, headers=_bearer(token))

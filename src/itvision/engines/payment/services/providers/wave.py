@@ -38,6 +38,7 @@ from itvision.engines.payment.services.providers.base import (
     ProviderError,
     Session,
     SessionRequest,
+    tls,
 )
 from itvision.engines.payment.settings import PaymentSettings
 
@@ -63,6 +64,7 @@ class WaveProvider:
             base_url=self._settings.wave_base_url,
             headers={"Authorization": f"Bearer {key.get_secret_value()}"},
             timeout=self._settings.provider_timeout_seconds,
+            verify=tls(),
         )
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
