@@ -12,6 +12,7 @@ import ast
 import gc
 import importlib.util
 import json
+import os
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -198,7 +199,12 @@ def serve(
         bool, typer.Option(help="Also run every engine's consumers and the relay (embedded)")
     ] = True,
     demo: Annotated[
-        bool, typer.Option("--demo", help="First load the demo shop (see `itvision demo`)")
+        bool,
+        typer.Option(
+            "--demo",
+            help="First load the demo shop (see `itvision demo`); orders are paid through the "
+            "local Wave and Orange Money simulators",
+        ),
     ] = False,
 ) -> None:
     """The HTTP API, every engine's consumers and the relay, in one process (with
@@ -213,6 +219,8 @@ def serve(
 
     settings = _settings()
     if demo:
+        # A newcomer pays an order on one machine (an explicit setting still wins).
+        os.environ.setdefault("ITVISION_PAYMENT_SIMULATORS", "true")
         _load_demo(
             settings.model_copy(
                 update={"host": host or settings.host, "port": port or settings.port}

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 
 from itvision.engines.payment.models import Payment, PaymentOrder, ProviderNotification, Refund
 from itvision.engines.payment.rules.states import OrderFacts, OrderState, order_state
+from itvision.platform.auth import Principal
 from itvision.platform.errors import NotFound
 from itvision.platform.pagination import PageParams
 from itvision.platform.uow import Runner, read_session
@@ -90,9 +91,14 @@ async def _page(on: Runner, query: Select[T], paging: PageParams) -> tuple[list[
         return list(rows), total or 0
 
 
-async def order_state_of(on: Runner, order_id: str, now: datetime) -> OrderState:
+async def order_state_of(
+    on: Runner, order_id: str, caller: Principal, now: datetime
+) -> OrderState:
+    """Whether the caller may pay the order now (someone else's order looks unknown)."""
     async with read_session(on) as session:
         order = await session.get(PaymentOrder, order_id)
+        if order is not None and not caller.owns(order.customer_id or ""):
+            order = None
         paid = await session.scalar(
             select(Payment.id).where(Payment.order_id == order_id, Payment.status == "succeeded")
         )

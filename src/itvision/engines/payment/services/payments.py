@@ -82,8 +82,16 @@ async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
     return StartedPayment(await _record_session(on, payment.id, session), created)
 
 
+# Clients ask again while payment waits for these: answered from a read, so that asking does
+# not take a turn to write (on SQLite, the whole process's). No payment exists in these states.
+NOT_YET = frozenset({"unknown", "awaiting_stock"})
+
+
 async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
     caller = command.caller
+    state = await queries.order_state_of(on, command.order_id, caller, utcnow())
+    if state in NOT_YET:
+        raise NotPayable(command.order_id, state)
     async with unit_of_work(on, SOURCE) as uow:
         book = PaymentBook(uow, utcnow())
         order = await book.order(command.order_id)
