@@ -3,6 +3,9 @@ problem+json. Each error has a stable `code` (for programs) and a readable messa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class ITVisionError(Exception):
     status = 400
@@ -18,6 +21,11 @@ class ITVisionError(Exception):
         """HTTP headers the answer must carry (a challenge for a 401)."""
         return {}
 
+    @property
+    def members(self) -> dict[str, Any]:
+        """Members of the problem document beyond the standard ones."""
+        return {}
+
 
 class NotFound(ITVisionError):
     status = 404
@@ -27,6 +35,22 @@ class NotFound(ITVisionError):
 class Conflict(ITVisionError):
     status = 409
     code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    """409: a record's status does not allow this step; the answer says where it stands
+    (`current_status`) and where it may go (`allowed_statuses`)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, message: str, current: str, allowed: Sequence[str]) -> None:
+        super().__init__(message, field="status")
+        self.current = current
+        self.allowed = list(allowed)
+
+    @property
+    def members(self) -> dict[str, Any]:
+        return {"current_status": self.current, "allowed_statuses": self.allowed}
 
 
 class Unauthenticated(ITVisionError):

@@ -71,6 +71,12 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | SkipJsonSchema[None] = Field(
         default=None, description="Every invalid input (validation errors)"
     )
+    current_status: str | SkipJsonSchema[None] = Field(
+        default=None, description="`invalid_transition`: the record's status now"
+    )
+    allowed_statuses: list[str] | SkipJsonSchema[None] = Field(
+        default=None, description="`invalid_transition`: the statuses it may go to from there"
+    )
 
 
 def may_answer(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -37,5 +37,10 @@ def problem(
 
 def problem_of(error: ITVisionError) -> JSONResponse:
     return problem(
-        error.status, error.code, error.message, field=error.field, headers=error.headers
+        error.status,
+        error.code,
+        error.message,
+        field=error.field,
+        headers=error.headers,
+        **error.members,
     )

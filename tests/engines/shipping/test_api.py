@@ -227,7 +227,10 @@ async def test_an_invalid_transition_answers_the_current_status_and_the_allowed_
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
     assert (problem["code"], problem["field"]) == ("invalid_transition", "status")
-    assert (problem["current"], problem["allowed"]) == ("created", ["cancelled", "picked_up"])
+    assert (problem["current_status"], problem["allowed_statuses"]) == (
+        "created",
+        ["cancelled", "picked_up"],
+    )
     assert len(await published(api.platform, "shipping.shipment.updated", "o-409")) == 1
 
 

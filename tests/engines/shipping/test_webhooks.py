@@ -114,7 +114,7 @@ async def test_a_report_out_of_turn_is_a_409_with_what_is_allowed(api):
     shipment = await ship(api, "o-6")
     answer = await api.post(URL, **signed(body_for(shipment, "delivered")))
     assert answer.status_code == 409
-    assert (answer.json()["current"], answer.json()["allowed"]) == (
+    assert (answer.json()["current_status"], answer.json()["allowed_statuses"]) == (
         "created",
         ["cancelled", "picked_up"],
     )

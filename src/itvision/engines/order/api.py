@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
-from fastapi.responses import JSONResponse
 
 from itvision.engines.order import queries
 from itvision.engines.order.commands import (
@@ -36,7 +35,7 @@ from itvision.engines.order.commands import (
 )
 from itvision.engines.order.models import Order
 from itvision.engines.order.queries.orders import OrderSearch
-from itvision.engines.order.rules.lifecycle import InvalidTransition, Status
+from itvision.engines.order.rules.lifecycle import Status
 from itvision.engines.order.schemas import (
     CancelCreate,
     CartCodeCreate,
@@ -59,7 +58,6 @@ from itvision.platform.errors import Forbidden, ITVisionError
 from itvision.platform.inputs import Moment
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
-from itvision.platform.problems import problem
 
 router = APIRouter()
 cart_router = APIRouter()
@@ -317,7 +315,7 @@ async def cancel_order(
     platform: PlatformDep,
     caller: CustomerOrStaff,
     body: CancelCreate | None = None,
-) -> OrderPublic | JSONResponse:
+) -> OrderPublic:
     """Before shipment: a customer their own order, staff any (with a reason). Once shipped,
     409 `invalid_transition` with `current_status` and `allowed_statuses`."""
     body = body or CancelCreate()
@@ -331,10 +329,7 @@ async def cancel_order(
         command = CancelOrder(
             order_id, "customer_request", "customer", caller.subject, body.note, caller.subject
         )
-    try:
-        return OrderPublic.of(await cancellation.cancel_order(platform, command))
-    except InvalidTransition as exc:
-        return _transition_problem(exc)
+    return OrderPublic.of(await cancellation.cancel_order(platform, command))
 
 
 @router.post(
@@ -342,7 +337,7 @@ async def cancel_order(
 )
 async def refund_order(
     order_id: str, body: RefundCreate, platform: PlatformDep, caller: Staff
-) -> RefundPublic | JSONResponse:
+) -> RefundPublic:
     """After delivery: the goods that came back (`lines`) and/or an `amount`. 409
     `invalid_transition` before delivery (cancel instead); 409 on `body.amount` or a line's
     quantity beyond what is left to refund."""
@@ -354,11 +349,8 @@ async def refund_order(
         actor=caller.subject,
         note=body.note,
     )
-    try:
-        with _body_fields():
-            return RefundPublic.of(await refunds.refund_order(platform, command))
-    except InvalidTransition as exc:
-        return _transition_problem(exc)
+    with _body_fields():
+        return RefundPublic.of(await refunds.refund_order(platform, command))
 
 
 @router.get("/{order_id}/refunds", response_model=list[RefundPublic])
@@ -372,19 +364,6 @@ async def list_refunds(
 async def _readable(platform: PlatformDep, order_id: str, caller: Principal) -> Order:
     customer = None if caller.is_staff else caller.subject
     return await queries.orders.get_order(platform, order_id, customer)
-
-
-def _transition_problem(exc: InvalidTransition) -> JSONResponse:
-    """The 409 of a step the order's status does not allow, with where it stands and where it
-    may go."""
-    return problem(
-        exc.status,
-        exc.code,
-        exc.message,
-        field=exc.field,
-        current_status=exc.current,
-        allowed_statuses=exc.allowed,
-    )
 
 
 @contextmanager

@@ -91,9 +91,7 @@ async def _page(on: Runner, query: Select[T], paging: PageParams) -> tuple[list[
         return list(rows), total or 0
 
 
-async def order_state_of(
-    on: Runner, order_id: str, caller: Principal, now: datetime
-) -> OrderState:
+async def order_state_of(on: Runner, order_id: str, caller: Principal, now: datetime) -> OrderState:
     """Whether the caller may pay the order now (someone else's order looks unknown)."""
     async with read_session(on) as session:
         order = await session.get(PaymentOrder, order_id)

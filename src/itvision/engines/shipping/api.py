@@ -8,7 +8,6 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
 
 from itvision.engines.shipping.commands import (
     AssignCarrier,
@@ -24,7 +23,6 @@ from itvision.engines.shipping.events import ShipmentStatus
 from itvision.engines.shipping.queries import fees, network
 from itvision.engines.shipping.queries import shipments as shipment_queries
 from itvision.engines.shipping.rules import signatures
-from itvision.engines.shipping.rules.shipments import InvalidTransition
 from itvision.engines.shipping.schemas import (
     CarrierAssign,
     CarrierReport,
@@ -52,7 +50,6 @@ from itvision.platform.deps import PlatformDep
 from itvision.platform.errors import NotFound
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
-from itvision.platform.problems import problem
 
 router = APIRouter()
 
@@ -218,15 +215,12 @@ async def assign_carrier(
 @router.post("/shipments/{shipment_id}/updates", response_model=ShipmentPublic)
 async def report_status(
     platform: PlatformDep, shipment_id: ShipmentId, body: StatusUpdate, caller: Staff
-) -> ShipmentPublic | JSONResponse:
-    """A status change: 409 `invalid_transition` with `current` and `allowed` when the
-    shipment may not take it; 422 on `cash_collected` when a cash-on-delivery order is
+) -> ShipmentPublic:
+    """A status change: 409 `invalid_transition` with `current_status` and `allowed_statuses`
+    when the shipment may not take it; 422 on `cash_collected` when a cash-on-delivery order is
     delivered without it."""
     command = ReportStatus(shipment_id=shipment_id, actor=caller.subject, **body.model_dump())
-    try:
-        await shipments.report_status(platform, command)
-    except InvalidTransition as exc:
-        return _transition_problem(exc)
+    await shipments.report_status(platform, command)
     return ShipmentPublic.of(await shipment_queries.shipment(platform, shipment_id))
 
 
@@ -262,7 +256,7 @@ async def carrier_webhook(
     body: CarrierReport,
     _: Anyone,
     carrier: Annotated[str, Depends(_signed_by_carrier)],
-) -> ReportAnswer | JSONResponse:
+) -> ReportAnswer:
     """A carrier reports a parcel's status, signed with its shared secret in
     `X-Carrier-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of t + body>`. A forged, unsigned
     or replayed (older than 5 minutes) report is refused (401) and changes nothing; the same
@@ -276,23 +270,9 @@ async def carrier_webhook(
         actor=carrier,
         **fields,
     )
-    try:
-        report = await shipments.report_status(platform, command)
-    except InvalidTransition as exc:
-        return _transition_problem(exc)
+    report = await shipments.report_status(platform, command)
     return ReportAnswer(
         shipment_id=report.shipment.id,
         status=report.shipment.status,
         duplicate=report.duplicate,
-    )
-
-
-def _transition_problem(error: InvalidTransition) -> JSONResponse:
-    return problem(
-        error.status,
-        error.code,
-        error.message,
-        field=error.field,
-        current=error.current,
-        allowed=error.allowed,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
 
-from itvision.platform.errors import Conflict
+from itvision.platform import errors
 
 Status = Literal[
     "placed",
@@ -52,16 +52,12 @@ UNPAID: frozenset[Status] = frozenset({"placed", "stock_reserved", "awaiting_pay
 """Statuses in which an order paid by mobile money is still waiting for its money."""
 
 
-class InvalidTransition(Conflict):
-    """409: the order's status does not allow this step. The answer says the current status
-    and the ones it may go to."""
-
-    code = "invalid_transition"
+class InvalidTransition(errors.InvalidTransition):
+    """409: the order's status does not allow this step."""
 
     def __init__(self, current: Status, target: Status) -> None:
-        super().__init__(f"an order that is {current} cannot become {target}", field="status")
-        self.current = current
-        self.allowed = allowed_from(current)
+        message = f"an order that is {current} cannot become {target}"
+        super().__init__(message, current, allowed_from(current))
 
 
 def allowed_from(status: Status) -> list[Status]:

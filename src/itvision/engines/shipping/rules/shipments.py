@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import get_args
 
 from itvision.engines.shipping.events import ShipmentStatus
-from itvision.platform.errors import Conflict, InvalidInput
+from itvision.platform import errors
+from itvision.platform.errors import InvalidInput
 
 STATUSES: tuple[ShipmentStatus, ...] = get_args(ShipmentStatus)
 FINAL: frozenset[ShipmentStatus] = frozenset({"delivered", "returned", "cancelled"})
@@ -52,17 +53,14 @@ TRANSITIONS: Mapping[ShipmentStatus, frozenset[ShipmentStatus]] = {
 }
 
 
-class InvalidTransition(Conflict):
-    """A status the shipment may not take now; says which it may take."""
-
-    code = "invalid_transition"
+class InvalidTransition(errors.InvalidTransition):
+    """409: a status the shipment may not take now."""
 
     def __init__(self, current: ShipmentStatus, wanted: ShipmentStatus) -> None:
-        self.current = current
-        self.allowed = sorted(TRANSITIONS[current])
-        allowed = ", ".join(self.allowed) or "none: it is final"
+        allowed = allowed_next(current)
+        said = ", ".join(allowed) or "none: it is final"
         super().__init__(
-            f"a {current} shipment cannot become {wanted}; allowed: {allowed}", field="status"
+            f"a {current} shipment cannot become {wanted}; allowed: {said}", current, allowed
         )
 
 
