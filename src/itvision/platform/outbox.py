@@ -45,16 +45,6 @@ class PendingEvent:
     causation_id: str | None
     payload: dict[str, Any]
 
-    def log_row(self) -> dict[str, Any]:
-        return {
-            "event_id": self.id,
-            "topic": self.type,
-            "key": self.key,
-            "correlation_id": self.correlation_id,
-            "envelope": self.envelope(),
-            "created_at": self.timestamp,
-        }
-
     def envelope(self) -> str:
         """The event as it travels: one JSON object (camelCase), as the seed's consumers read."""
         wire = {
@@ -77,17 +67,43 @@ class Outbox(Protocol):
 
 
 class PostgresOutbox:
+    # The lock, the events and the NOTIFY go in one statement, after the state's own writes:
+    # the lock is then held for two round trips (this and COMMIT), however busy the process is
+    # between them. `turn` is read before any row is inserted, so every position is taken
+    # under the lock.
+    APPEND = text(
+        """
+        WITH turn AS (SELECT pg_advisory_xact_lock(:lock)),
+        appended AS (
+            INSERT INTO event_log (event_id, topic, key, correlation_id, envelope, created_at)
+            SELECT e.event_id, e.topic, e.key, e.correlation_id, e.envelope, e.created_at
+            FROM turn, unnest(
+                CAST(:event_ids AS varchar[]), CAST(:topics AS varchar[]),
+                CAST(:keys AS varchar[]), CAST(:correlation_ids AS varchar[]),
+                CAST(:envelopes AS text[]), CAST(:created_at AS timestamptz[])
+            ) AS e(event_id, topic, key, correlation_id, envelope, created_at)
+            RETURNING 1
+        )
+        SELECT pg_notify(:channel, :notified) FROM (SELECT count(*) FROM appended) AS done
+        """
+    )
+
     async def commit(self, session: AsyncSession, events: Sequence[PendingEvent]) -> None:
         if events:
-            rows = [event.log_row() for event in events]
+            await session.flush()
             await session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK}
-            )
-            await session.execute(EVENT_LOG.insert(), list(rows))
-            topics = ",".join(sorted({row["topic"] for row in rows}))
-            await session.execute(
-                text("SELECT pg_notify(:channel, :topics)"),
-                {"channel": NOTIFY_CHANNEL, "topics": topics},
+                self.APPEND,
+                {
+                    "lock": EVENT_LOG_LOCK,
+                    "event_ids": [e.id for e in events],
+                    "topics": [e.type for e in events],
+                    "keys": [e.key for e in events],
+                    "correlation_ids": [e.correlation_id for e in events],
+                    "envelopes": [e.envelope() for e in events],
+                    "created_at": [e.timestamp for e in events],
+                    "channel": NOTIFY_CHANNEL,
+                    "notified": ",".join(sorted({e.type for e in events})),
+                },
             )
         await session.commit()
 
