@@ -59,7 +59,15 @@ def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # Every engine's statements stay prepared on each connection (asyncpg keeps 100 by
+        # default, fewer than the engines use, so some were prepared again and again).
+        engine = create_async_engine(
+            url,
+            pool_size=10,
+            max_overflow=20,
+            pool_pre_ping=True,
+            connect_args={"prepared_statement_cache_size": 1000},
+        )
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     return engine
 
