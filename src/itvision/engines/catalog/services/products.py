@@ -57,7 +57,7 @@ async def create_product(on: Runner, command: CreateProduct) -> NewProduct:
             if repeated in skus[:i]:
                 raise Conflict(f"SKU {repeated} is given twice", field=f"variants.{i - 1}.sku")
         writer = CatalogWriter(uow, tree)
-        await writer.check_free(sku)
+        # A SKU already taken fails the flush (unique): a 409 without a read first.
         product = writer.add_product(sku, values)
         await writer.flush(f"SKU {sku}")
         siblings: list[Variant] = []
@@ -104,7 +104,6 @@ async def create_variant(on: Runner, command: CreateVariant) -> str:
         sku, values = _variant_input(command.variant)
         check_distinct_options(await _variants_of(uow.session, product.id), values["options"])
         writer = CatalogWriter.of_variants(uow)
-        await writer.check_free(sku)
         variant = writer.add_variant(product, sku, values)
         await writer.flush(f"SKU {sku}")
         return variant.id
