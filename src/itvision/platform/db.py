@@ -5,11 +5,13 @@ Every table of every engine hangs off `Base.metadata`; Alembic migrates it.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
+from sqlalchemy import exc as exc_types
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -59,21 +61,47 @@ def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
     else:
-        # Every engine's statements stay prepared on each connection (asyncpg keeps 100 by
-        # default, fewer than the engines use, so some were prepared again and again).
-        engine = create_async_engine(
-            url,
-            pool_size=10,
-            max_overflow=20,
-            pool_pre_ping=True,
-            connect_args={"prepared_statement_cache_size": 1000},
-        )
+        engine = _postgres_engine(url)
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     return engine
 
 
 def _count_statement(*_: object) -> None:
     metrics.SQL_STATEMENTS.inc()
+
+
+IDLE_PING_SECONDS = 10.0
+"""A connection idle longer than this is asked whether it still works before it is used."""
+
+
+def _postgres_engine(url: str) -> AsyncEngine:
+    # Every engine's statements stay prepared on each connection (asyncpg keeps 100 by
+    # default, fewer than the engines use, so some were prepared again and again).
+    engine = create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"prepared_statement_cache_size": 1000},
+    )
+
+    # The pool's pre-ping would cost a round trip every time a connection is taken, a busy
+    # connection included; only one that sat idle may have been closed by the server (a
+    # restart, a proxy's idle timeout), so only that one is asked first.
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _still_there(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool opens a new connection in its place and tries again.
+            raise exc_types.DisconnectionError() from exc
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> AsyncEngine:
