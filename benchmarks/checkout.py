@@ -42,6 +42,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measures import percentile, seconds
 from tests.support.servers import free_port, start_serving, wait_until_serving
 
 TOKEN = "checkout-benchmark-admin-token-0123456789abcdef"
@@ -180,7 +181,7 @@ async def settled(client: httpx.AsyncClient, database_url: str, orders: list[str
                     event = json.loads(envelope)
                     order_id = event["payload"]["orderId"]
                     if order_id in wanted:
-                        at = _seconds(event["timestamp"])
+                        at = seconds(event["timestamp"])
                         (placed if topic == "order.order.placed" else confirmed)[order_id] = at
             groups = (await client.get("/api/events/groups")).json()
             if len(confirmed) == len(wanted) and all(g["lag"] == 0 for g in groups):
@@ -192,19 +193,10 @@ async def settled(client: httpx.AsyncClient, database_url: str, orders: list[str
         await engine.dispose()
 
 
-def _seconds(timestamp: str) -> float:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
-
-
 async def statements(client: httpx.AsyncClient) -> float:
     metrics = (await client.get("/metrics")).text
     line = next(li for li in metrics.splitlines() if li.startswith("itvision_sql_statements_total"))
     return float(line.split()[-1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:

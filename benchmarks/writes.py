@@ -40,6 +40,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measures import percentile, seconds
 from tests.support.servers import (
     PostgresServer,
     free_port,
@@ -164,7 +165,7 @@ async def priced_delays(database_url: str, run: str, expected: int) -> list[floa
                 for topic, envelope in (await conn.execute(query)).all():
                     event = json.loads(envelope)
                     payload = event["payload"]
-                    at = _seconds(event["timestamp"])
+                    at = seconds(event["timestamp"])
                     if topic == "catalog.product.created":
                         if payload["sku"].startswith(f"W-{run}-"):
                             created[payload["productId"]] = at
@@ -181,17 +182,6 @@ async def priced_delays(database_url: str, run: str, expected: int) -> list[floa
             await asyncio.sleep(0.25)
     finally:
         await engine.dispose()
-
-
-def _seconds(timestamp: str) -> float:
-    from datetime import datetime
-
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def run_app(url: str, database_url: str, args: argparse.Namespace, run: str) -> dict:
