@@ -28,6 +28,10 @@ from tests.support.simulators import pay_order, start_payment
 
 pytestmark = pytest.mark.parametrize("backend_settings", [*COMBINATIONS, REVERSED], indirect=True)
 
+WAIT = 60.0
+"""Seconds a step may take to show: the scenarios of a test run side by side, on a busy
+machine with a second test process."""
+
 ABIDJAN = {
     "recipient_name": "Koffi Kouassi",
     "phone": "+225 07 08 09 10 11",
@@ -65,7 +69,7 @@ async def shipment_of(api: ApiClient, order_id: str) -> dict[str, Any]:
         found[:] = listed.json()["items"] if listed.status_code == 200 else []
         return bool(found)
 
-    await eventually(created, 30, f"a shipment for order {order_id}")
+    await eventually(created, WAIT, f"a shipment for order {order_id}")
     return found[0]
 
 
@@ -82,10 +86,10 @@ async def deliver(api: ApiClient, order_id: str, **delivered: Any) -> None:
     """The courier picks the parcel up, takes it out and hands it over."""
     shipment = await shipment_of(api, order_id)
     await report(api, shipment["id"], "picked_up")
-    await reaches(api, order_id, "shipped")
+    await reaches(api, order_id, "shipped", timeout=WAIT)
     await report(api, shipment["id"], "out_for_delivery")
     await report(api, shipment["id"], "delivered", **delivered)
-    await reaches(api, order_id, "delivered")
+    await reaches(api, order_id, "delivered", timeout=WAIT)
 
 
 async def invoice_of(api: ApiClient, order_id: str, status: str | None = None) -> dict[str, Any]:
@@ -96,7 +100,7 @@ async def invoice_of(api: ApiClient, order_id: str, status: str | None = None) -
         found[:] = listed.json()["items"] if listed.status_code == 200 else []
         return bool(found) and (status is None or found[0]["status"] == status)
 
-    await eventually(issued, 30, f"the invoice of order {order_id} {status or 'issued'}")
+    await eventually(issued, WAIT, f"the invoice of order {order_id} {status or 'issued'}")
     return found[0]
 
 
@@ -108,7 +112,7 @@ async def credit_notes_of(api: ApiClient, order_id: str, count: int) -> list[dic
         found[:] = listed.json()["items"] if listed.status_code == 200 else []
         return len(found) >= count
 
-    await eventually(issued, 30, f"{count} credit note(s) for order {order_id}")
+    await eventually(issued, WAIT, f"{count} credit note(s) for order {order_id}")
     return found
 
 
@@ -120,7 +124,7 @@ async def refunds_of(api: ApiClient, order_id: str, status: str) -> list[dict[st
         found[:] = [r for r in listed.json()["items"] if r["status"] == status]
         return bool(found)
 
-    await eventually(there, 30, f"a {status} refund for order {order_id}")
+    await eventually(there, WAIT, f"a {status} refund for order {order_id}")
     return found
 
 
@@ -149,7 +153,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         assert order["total"] == cart["total"] and order["status"] == "placed"
         payment = await pay_order(api, simulators, order["id"], customer=customer)
         assert payment["amount"] == order["total"] and payment["fee"] > 0
-        await reaches(api, order["id"], "confirmed")
+        await reaches(api, order["id"], "confirmed", timeout=WAIT)
         invoice = await invoice_of(api, order["id"], "paid")
         assert invoice["total"] == order["total"]
         assert invoice["number"].startswith(f"FAC-{utcnow().year}-")
@@ -178,7 +182,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         order = await check_out(api, "orange_money", customer=customer)
         payment = await pay_order(api, simulators, order["id"], customer=customer)
         assert payment["method"] == "orange_money"
-        await reaches(api, order["id"], "confirmed")
+        await reaches(api, order["id"], "confirmed", timeout=WAIT)
         await invoice_of(api, order["id"], "paid")
         shipment = await shipment_of(api, order["id"])
         assert shipment["zone"].startswith("ci-") or "abidjan" in shipment["zone"]
@@ -187,7 +191,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         customer = "cust-cod"
         await fill_cart(api, [(elitebook, 1)], customer=customer)
         order = await check_out(api, "cash_on_delivery", customer=customer)
-        await reaches(api, order["id"], "confirmed")  # without paying
+        await reaches(api, order["id"], "confirmed", timeout=WAIT)  # without paying
         assert (await invoice_of(api, order["id"]))["status"] == "issued"
         await deliver(api, order["id"], cash_collected=order["total"], received_by="Awa")
         await invoice_of(api, order["id"], "paid")  # the courier's cash settles it
@@ -200,7 +204,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         await fill_cart(api, [(thinkpad, 2)], customer=customer)
         order = await check_out(api, "wave", customer=customer)
         await pay_order(api, simulators, order["id"], customer=customer)
-        await reaches(api, order["id"], "confirmed")
+        await reaches(api, order["id"], "confirmed", timeout=WAIT)
         await deliver(api, order["id"])
         before = await available(api, thinkpad)
         returned = await api.post(
@@ -211,7 +215,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         assert returned.status_code == 201, returned.text
         amount = returned.json()["amount"]
         assert 0 < amount < order["total"]
-        await reaches(api, order["id"], "partially_refunded")
+        await reaches(api, order["id"], "partially_refunded", timeout=WAIT)
         [credit] = await credit_notes_of(api, order["id"], 1)
         assert credit["amount"] == amount
         # A partial Wave refund is paid back by hand, then recorded by an operator.
@@ -225,7 +229,7 @@ async def test_paid_orders_go_from_cart_to_delivery(api, simulators):
         async def restocked() -> bool:
             return await available(api, thinkpad) == before + 1
 
-        await eventually(restocked, 30, "the returned laptop back in stock")
+        await eventually(restocked, WAIT, "the returned laptop back in stock")
 
     await asyncio.gather(
         paid_by_wave(),
@@ -257,14 +261,14 @@ async def test_failed_and_cancelled_orders_give_back_what_they_took(api, simulat
         order = await check_out(api, "wave", customer=customer)
         payment = await pay_order(api, simulators, order["id"], customer=customer, approve=False)
         await simulators.decline(payment, "insufficient-funds")
-        await reaches(api, order["id"], "cancelled")
+        await reaches(api, order["id"], "cancelled", timeout=WAIT)
         assert (await order_of(api, order["id"]))["cancellation"]["reason"] == "payment_failed"
 
     async def stock_refused() -> None:
         customer = "cust-refused"
         await fill_cart(api, [(rupture, 1)], customer=customer)
         order = await check_out(api, "orange_money", customer=customer)
-        await reaches(api, order["id"], "cancelled")
+        await reaches(api, order["id"], "cancelled", timeout=WAIT)
         cancellation = (await order_of(api, order["id"]))["cancellation"]
         assert cancellation["reason"] == "out_of_stock"
         assert rupture in cancellation["note"]
@@ -281,7 +285,7 @@ async def test_failed_and_cancelled_orders_give_back_what_they_took(api, simulat
         assert applied.json()["discount_total"] == 10_000, applied.text
         order = await check_out(api, "wave", customer=customer)
         await pay_order(api, simulators, order["id"], customer=customer)
-        await reaches(api, order["id"], "confirmed")
+        await reaches(api, order["id"], "confirmed", timeout=WAIT)
         invoice = await invoice_of(api, order["id"], "paid")
         cancelled = await api.post(
             f"/api/orders/{order['id']}/cancel", json={}, role="customer", subject=customer
@@ -300,14 +304,14 @@ async def test_failed_and_cancelled_orders_give_back_what_they_took(api, simulat
             mine = [u for u in usages.json()["items"] if u["order_id"] == order["id"]]
             return [u["status"] for u in mine] == ["released"]
 
-        await eventually(usage_given_back, 30, "the code's usage given back")
+        await eventually(usage_given_back, WAIT, "the code's usage given back")
 
     async def never_paid() -> None:
         customer = "cust-unpaid"
         await fill_cart(api, [(elitebook, 3)], customer=customer)
         order = await check_out(api, "wave", customer=customer)
         await start_payment(api, order["id"], customer=customer)  # and never approved
-        await reaches(api, order["id"], "awaiting_payment")
+        await reaches(api, order["id"], "awaiting_payment", timeout=WAIT)
         return order["id"]
 
     unpaid, *_ = await asyncio.gather(never_paid(), declined(), stock_refused())
@@ -315,11 +319,11 @@ async def test_failed_and_cancelled_orders_give_back_what_they_took(api, simulat
     # Past the payment deadline, the unpaid order expires and its stock comes back.
     expired = await expire_orders(api.platform, ExpireOrders(as_of=utcnow() + timedelta(hours=1)))
     assert expired == 1
-    await reaches(api, unpaid, "cancelled")
+    await reaches(api, unpaid, "cancelled", timeout=WAIT)
     assert (await order_of(api, unpaid))["cancellation"]["reason"] == "expired"
 
     async def all_stock_back() -> bool:
         return await available(api, elitebook) == start
 
-    await eventually(all_stock_back, 30, "every unit held by the failed orders back")
+    await eventually(all_stock_back, WAIT, "every unit held by the failed orders back")
     await quiet(api)
