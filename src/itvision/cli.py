@@ -218,6 +218,11 @@ def serve(
     from itvision.platform.errors import ITVisionError
 
     settings = _settings()
+    # Providers call back and send customers back here unless told otherwise (an explicit
+    # setting wins: behind a proxy, the address the outside world reaches).
+    os.environ.setdefault(
+        "ITVISION_PAYMENT_PUBLIC_URL", f"http://{host or settings.host}:{port or settings.port}"
+    )
     if demo:
         # A newcomer pays an order on one machine (an explicit setting still wins).
         os.environ.setdefault("ITVISION_PAYMENT_SIMULATORS", "true")

@@ -440,4 +440,5 @@ def _urls(settings: Settings, token: str) -> list[str]:
         f"{root}/api/catalog/products?category=ordinateurs-portables&max_price=400000&sort=price",
         f"curl -X POST {root}/api/pricing/quotes -H 'Authorization: Bearer {token}' "
         f"-H 'Content-Type: application/json' -d '{cart}'",
+        "an order paid by Wave, step by step: docs/checkout.md (« Try it »)",
     ]
