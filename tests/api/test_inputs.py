@@ -117,3 +117,12 @@ async def test_a_boolean_is_true_or_false_and_nothing_else(api):
         "/api/promotions/evaluate", json={**CART, "shipping_fee": False, "codes": []}
     )
     assert (zero.status_code, zero.json()["field"]) == (422, "body.shipping_fee")
+
+
+async def test_a_single_valued_query_parameter_given_twice_is_a_422_naming_it(api):
+    twice = await api.get("/api/promotions?code=TABASKI&code=KORITE", role="staff")
+    assert twice.status_code == 422, twice.text
+    assert twice.json()["field"] == "query.code"
+    # A list parameter takes several values.
+    brands = await api.get("/api/catalog/products?brand=HP&brand=Dell")
+    assert brands.status_code == 200, brands.text

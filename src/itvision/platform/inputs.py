@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import (
     AwareDatetime,
@@ -234,19 +235,26 @@ def documented_body_types(route: APIRoute) -> frozenset[str]:
 
 async def check_request(request: Request) -> None:
     """An app-wide dependency (it runs before the route's own): parameters a database can
-    store, and a body in a media type the route documents."""
-    _check_parameters(request.scope)
+    store, each given once unless it is a list, and a body in a media type the route
+    documents."""
     route = request.scope.get("route")
+    _check_parameters(request.scope, route if isinstance(route, APIRoute) else None)
     if isinstance(route, APIRoute):
         accepted = documented_body_types(route)
         if accepted:
             _check_media_type(request.headers, accepted)
 
 
-def _check_parameters(scope: Scope) -> None:
+def _check_parameters(scope: Scope, route: APIRoute | None) -> None:
+    seen: set[str] = set()
     for name, value in QueryParams(scope.get("query_string", b"")).multi_items():
         if not (is_storable(name) and is_storable(value)):
             raise InvalidInput(UNSTORABLE_MESSAGE, field=f"query.{name}")
+        if name in seen and route is not None and name in single_valued(route):
+            # FastAPI would keep the last value silently: which one the client meant is not
+            # known.
+            raise InvalidInput(f"give {name} once", field=f"query.{name}")
+        seen.add(name)
     for name, value in scope.get("path_params", {}).items():
         if isinstance(value, str) and not is_storable(value):
             raise InvalidInput(UNSTORABLE_MESSAGE, field=f"path.{name}")
@@ -263,4 +271,49 @@ def _check_media_type(headers: Headers, accepted: frozenset[str]) -> None:
     raise UnsupportedMediaType(
         f"send the body as {expected}, not {content_type or 'without a Content-Type'}",
         field="body",
+    )
+
+
+_SINGLE_VALUED: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+
+def single_valued(route: APIRoute) -> frozenset[str]:
+    """The route's query parameters that take one value (not a list); worked out once per
+    route (routes are not hashable: kept by id, with the route so that the id stays its)."""
+    known = _SINGLE_VALUED.get(id(route))
+    if known is None:
+        known = _SINGLE_VALUED[id(route)] = (route, _single_valued(route))
+    return known[1]
+
+
+def _single_valued(route: APIRoute) -> frozenset[str]:
+    names: set[str] = set()
+    for field in _query_fields(route.dependant):
+        annotation = field.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names.update(
+                info.alias or name
+                for name, info in annotation.model_fields.items()
+                if not _takes_many(info.annotation)
+            )
+        elif not _takes_many(annotation):
+            names.add(field.alias)
+    return frozenset(names)
+
+
+def _query_fields(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.query_params
+    for dependency in dependant.dependencies:
+        yield from _query_fields(dependency)
+
+
+def _takes_many(annotation: Any) -> bool:
+    """A list-like annotation, or an optional one (`list[str] | None`)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_takes_many(arg) for arg in get_args(annotation))
+    return get_origin(annotation) in (list, tuple, set, frozenset, Sequence) or annotation in (
+        list,
+        tuple,
+        set,
+        frozenset,
     )
