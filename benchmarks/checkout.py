@@ -43,7 +43,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measures import percentile, seconds
+from tests.support.measures import percentile, seconds
 from tests.support.servers import free_port, start_serving, wait_until_serving
 
 TOKEN = "checkout-benchmark-admin-token-0123456789abcdef"

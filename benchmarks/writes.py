@@ -40,7 +40,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measures import percentile, seconds
+from tests.support.measures import percentile, seconds
 from tests.support.servers import (
     PostgresServer,
     free_port,

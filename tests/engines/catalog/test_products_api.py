@@ -303,7 +303,8 @@ async def test_lists_filter_by_category_subtree_brand_and_attributes(api, tree):
     await create(api, laptop("TEL-1", brand="Tecno", category_id="telephones", ram_gb=4))
 
     async def skus(query: str) -> list[str]:
-        response = await api.get(f"/api/catalog/products?sort=sku&{query}")
+        ordered = query if "sort=" in query else f"sort=sku&{query}"
+        response = await api.get(f"/api/catalog/products?{ordered}")
         assert response.status_code == 200, response.text
         return [p["sku"] for p in response.json()["items"]]
 
