@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
 T = TypeVar("T")
+U = TypeVar("U")
 MAX_OFFSET = 10**9  # far past any list we hold, well inside every database's integers
 
 
@@ -31,3 +33,17 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: Iterable[T], total: int, paging: PageParams) -> Page[T]:
+        """One page of `total` items, as `paging` asked for it."""
+        return cls(items=list(items), total=total, limit=paging.limit, offset=paging.offset)
+
+    def map(self, present: Callable[[T], U]) -> Page[U]:
+        """The same page, each item as `present` makes it."""
+        return Page(
+            items=[present(i) for i in self.items],
+            total=self.total,
+            limit=self.limit,
+            offset=self.offset,
+        )

@@ -86,12 +86,7 @@ async def list_quotes(
     rows, total = await queries.quotes.quotes(
         platform, paging, utcnow(), customer_id=_own(caller, customer_id), status=status
     )
-    return Page(
-        items=[QuotePublic.of(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([QuotePublic.of(r) for r in rows], total, paging)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuotePublic)
@@ -149,16 +144,15 @@ async def list_invoices(
     )
     rows, total = await queries.invoices.invoices(platform, paging, filters, utcnow())
     settings = platform.settings_of(BillingSettings)
-    return Page(
-        items=[
+    return Page.of(
+        [
             InvoicePublic.of(
                 r, verification_url(settings, r.invoice.number, r.invoice.verification_token)
             )
             for r in rows
         ],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+        total,
+        paging,
     )
 
 
@@ -210,16 +204,15 @@ async def list_credit_notes(
         order_id=order_id,
     )
     settings = platform.settings_of(BillingSettings)
-    return Page(
-        items=[
+    return Page.of(
+        [
             CreditNotePublic.of(
                 r, verification_url(settings, r.note.number, r.note.verification_token)
             )
             for r in rows
         ],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+        total,
+        paging,
     )
 
 

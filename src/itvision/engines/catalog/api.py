@@ -94,12 +94,7 @@ async def list_products(
     page = await product_queries.list_products(platform, filters, paging, staff=is_staff(caller))
     if is_staff(caller):
         return page
-    return Page[ProductPublic](
-        items=[p.public() for p in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.map(ProductStaff.public)
 
 
 @router.get("/products/by-sku/{sku}")

@@ -95,12 +95,7 @@ async def list_stock(
         warehouse_id=warehouse_id,
         low_only=low,
     )
-    return Page(
-        items=[LevelStaff.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([LevelStaff.model_validate(r) for r in rows], total, paging)
 
 
 @router.get("/stock/{sku}", response_model=StockStaff | StockPublic)
@@ -128,12 +123,7 @@ async def list_movements(
     rows, total = await queries.movements(
         platform, sku, paging, warehouse_id=warehouse_id, reason=reason
     )
-    return Page(
-        items=[MovementPublic.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([MovementPublic.model_validate(r) for r in rows], total, paging)
 
 
 @router.patch("/items/{sku}", response_model=StockStaff)
@@ -202,12 +192,7 @@ async def list_reservations(
         status=status,
         created_by=None if caller.is_staff else caller.subject,
     )
-    return Page(
-        items=[ReservationPublic.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([ReservationPublic.model_validate(r) for r in rows], total, paging)
 
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationPublic)

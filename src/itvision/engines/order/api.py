@@ -244,16 +244,13 @@ async def check_out(
     `cart.lines.N.sku` (no longer for sale), `cart.delivery` (no address),
     `delivery_address.city` (no delivery zone serves it)."""
     digest = _request_hash(body.payment_method)
-    earlier = await queries.orders.checkout_of(platform, caller.subject, idempotency_key)
-    if earlier is not None:
-        if earlier.request_hash != digest:
-            raise checkout.IdempotencyKeyReused()
-        response.headers["Idempotent-Replayed"] = "true"
-        return OrderPublic.of(await queries.orders.get_order(platform, earlier.order_id))
-    command = await queries.carts.order_to_place(
-        platform, caller.subject, body.payment_method, idempotency_key, digest
-    )
-    placement = await checkout.place_order(platform, command)
+    # Before the cart is priced: the checkout that made the order also emptied the cart.
+    placement = await checkout.placed_before(platform, caller.subject, idempotency_key, digest)
+    if placement is None:
+        command = await queries.carts.order_to_place(
+            platform, caller.subject, body.payment_method, idempotency_key, digest
+        )
+        placement = await checkout.place_order(platform, command)
     if placement.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return OrderPublic.of(placement.order)

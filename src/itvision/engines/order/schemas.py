@@ -344,12 +344,7 @@ class OrderPublic(BaseModel):
 
     @classmethod
     def page(cls, page: Page[Order]) -> Page[OrderPublic]:
-        return Page(
-            items=[cls.of(o) for o in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page.map(cls.of)
 
 
 class TimelineEntryPublic(BaseModel):

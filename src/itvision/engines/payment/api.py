@@ -109,12 +109,7 @@ async def list_payments(
         status=status,
         method=method,
     )
-    return Page(
-        items=[PaymentPublic.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([PaymentPublic.model_validate(r) for r in rows], total, paging)
 
 
 @router.get("/refunds", response_model=Page[RefundPublic])
@@ -127,12 +122,7 @@ async def list_refunds(
 ) -> Page[RefundPublic]:
     """Refunds, newest first: `awaiting_operator` ones are to be paid back by hand."""
     rows, total = await queries.refunds(platform, paging, status=status, order_id=order_id)
-    return Page(
-        items=[RefundPublic.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([RefundPublic.model_validate(r) for r in rows], total, paging)
 
 
 @router.post("/refunds/{refund_id}/complete", response_model=RefundPublic)

@@ -28,15 +28,6 @@ async def payment(on: Runner, payment_id: str) -> Payment:
     return found
 
 
-async def payment_by_key(on: Runner, requested_by: str, key: str) -> Payment | None:
-    async with read_session(on) as session:
-        return await session.scalar(
-            select(Payment).where(
-                Payment.requested_by == requested_by, Payment.idempotency_key == key
-            )
-        )
-
-
 async def payment_of_delivery(
     on: Runner, *, reference: str | None, notif_token: str | None
 ) -> Payment | None:

@@ -139,12 +139,7 @@ async def get_price_history(
     rows, total = await price_history(platform, sku, paging.limit, paging.offset)
     if total == 0:
         raise NotFound(f"no price history for SKU {sku}", field="sku")
-    return Page(
-        items=[present_record(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([present_record(r) for r in rows], total, paging)
 
 
 # Quotes ------------------------------------------------------------------------------------

@@ -92,12 +92,7 @@ async def list_promotions(
     code: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page[PromotionPublic]:
     page = await promotions.list_promotions(platform, paging, active=active, code=code)
-    return Page(
-        items=[PromotionPublic.of(r) for r in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.map(PromotionPublic.of)
 
 
 @router.get("/{promotion_id}", response_model=PromotionPublic)

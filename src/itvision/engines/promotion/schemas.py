@@ -408,9 +408,4 @@ class UsagePublic(BaseModel):
 
     @classmethod
     def page(cls, page: Page[Usage]) -> Page[UsagePublic]:
-        return Page(
-            items=[cls.model_validate(u, from_attributes=True) for u in page.items],
-            total=page.total,
-            limit=page.limit,
-            offset=page.offset,
-        )
+        return page.map(lambda usage: cls.model_validate(usage, from_attributes=True))

@@ -184,12 +184,7 @@ async def list_shipments(
         status=status,
         carrier=carrier,
     )
-    return Page(
-        items=[ShipmentPublic.of(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return Page.of([ShipmentPublic.of(r) for r in rows], total, paging)
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentPublic)

@@ -42,9 +42,7 @@ async def list_products(
             )
         ).all()
         items = await _answers(session, tree, [(row[0], row[1]) for row in page])
-    return Page[ProductStaff](
-        items=items, total=total or 0, limit=paging.limit, offset=paging.offset
-    )
+    return Page.of(items, total or 0, paging)
 
 
 async def get_product(on: Runner, product_id: str, *, staff: bool) -> ProductStaff:

@@ -59,9 +59,7 @@ async def _page(on: Runner, query: Select[Order], paging: PageParams) -> Page[Or
     async with read_session(on) as session:
         total = await session.scalar(select(func.count()).select_from(query.subquery()))
         rows = await session.scalars(query.limit(paging.limit).offset(paging.offset))
-        return Page(
-            items=list(rows), total=int(total or 0), limit=paging.limit, offset=paging.offset
-        )
+        return Page.of(rows, int(total or 0), paging)
 
 
 async def timeline(on: Runner, order_id: str) -> list[TimelineEntry]:

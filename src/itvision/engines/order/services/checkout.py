@@ -58,10 +58,21 @@ async def place_order(on: Runner, command: PlaceOrder) -> Placement:
     except IntegrityError:
         # Two requests with the same key at once (PostgreSQL runs them side by side): the
         # other one made the order, answer it.
-        earlier = await queries.orders.checkout_of(on, command.customer_id, command.idempotency_key)
+        earlier = await placed_before(
+            on, command.customer_id, command.idempotency_key, command.request_hash
+        )
         if earlier is None:
             raise
-        return await _replay(on, earlier, command.request_hash)
+        return earlier
+
+
+async def placed_before(
+    on: Runner, customer_id: str, idempotency_key: str, request_hash: str
+) -> Placement | None:
+    """The order a checkout with this key already placed (409 if the key came with another
+    request), or None."""
+    earlier = await queries.orders.checkout_of(on, customer_id, idempotency_key)
+    return None if earlier is None else await _replay(on, earlier, request_hash)
 
 
 async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:

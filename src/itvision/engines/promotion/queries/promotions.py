@@ -63,7 +63,7 @@ async def list_promotions(
             .offset(paging.offset)
         )
         items = await records_of(session, list(rows), now or utcnow())
-    return Page(items=items, total=total or 0, limit=paging.limit, offset=paging.offset)
+    return Page.of(items, total or 0, paging)
 
 
 async def running_sales(on: Runner, *, now: datetime | None = None) -> list[Offer]:

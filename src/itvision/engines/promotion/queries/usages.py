@@ -42,7 +42,7 @@ async def list_usages(
             .offset(paging.offset)
         )
         items = list(rows)
-    return Page(items=items, total=total or 0, limit=paging.limit, offset=paging.offset)
+    return Page.of(items, total or 0, paging)
 
 
 async def usage_counts(
