@@ -118,11 +118,13 @@ async def published(platform, topic: str, order_id: str | None = None) -> list[d
 
 
 async def settled(platform) -> None:
-    """Wait until the payment engine has applied every event it follows."""
+    """Wait until the payment engine has applied every event it follows, those it parked
+    until their order came included."""
 
     async def caught_up() -> bool:
         statuses = await operations.group_statuses(platform)
-        return next(s for s in statuses if s.group == "payment-engine").lag == 0
+        status = next(s for s in statuses if s.group == "payment-engine")
+        return status.lag == 0 and status.parked == 0
 
     await eventually(caught_up, 20, "payment-engine to catch up")
 

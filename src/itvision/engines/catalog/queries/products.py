@@ -42,7 +42,8 @@ async def list_products(
             )
         ).all()
         items = await _answers(session, tree, [(row[0], row[1]) for row in page])
-    return Page.of(items, total or 0, paging)
+    # Typed: the route answers staff and others with two page models.
+    return Page[ProductStaff].of(items, total or 0, paging)
 
 
 async def get_product(on: Runner, product_id: str, *, staff: bool) -> ProductStaff:
