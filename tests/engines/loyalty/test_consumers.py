@@ -59,7 +59,7 @@ async def test_an_order_earns_pending_points_then_available_ones_on_delivery(api
     assert entries[-1]["expires_at"] is not None
 
 
-async def test_a_second_order_has_no_first_order_bonus_and_discounts_earn_nothing(api):
+async def test_a_second_order_has_no_first_order_bonus_and_discounts_earn_none(api):
     await emit(api.platform, ORDER, placed("o-1", lines=[("p-a", 1, 10_000)]))
     await emit(
         api.platform, ORDER, placed("o-2", lines=[("p-a", 2, 50_000)], discount_total=20_000)
