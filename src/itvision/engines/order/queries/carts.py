@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
+from itvision.engines.loyalty import redemption_terms
 from itvision.engines.order.commands import (
     Address,
     CartItem,
@@ -86,6 +87,17 @@ class ShippingQuote:
 
 
 @dataclass(frozen=True, slots=True)
+class SpentPoints:
+    """Loyalty points spent on the cart: those asked for, those that apply (no more than the
+    balance, nor than the programme's share of the goods after promotions), what they pay."""
+
+    requested: int
+    redeemed: int
+    discount: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
 class PricedCart:
     cart_id: str | None  # None: nothing was put in it yet
     customer_id: str | None
@@ -100,6 +112,7 @@ class PricedCart:
     totals: Totals
     weight_grams: int
     updated_at: datetime | None
+    points: SpentPoints | None = None  # None: no points asked for
 
     @property
     def deliverable(self) -> bool:
@@ -190,10 +203,13 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
             for r in evaluation.refused
         )
     fee = _fee(shipping)
+    left_to_pay = sum(ln.total for ln in lines if ln.priced)
+    points = await _points(platform, cart, left_to_pay)
     totals = totals_of(
         (LineAmount(ln.quantity, ln.unit_price, ln.discount) for ln in lines if ln.priced),
         fee,
         shipping_discount,
+        points_discount=points.discount if points else 0,
     )
     return PricedCart(
         cart_id=cart.id,
@@ -209,7 +225,17 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
         totals=totals,
         weight_grams=weight,
         updated_at=cart.updated_at,
+        points=points,
     )
+
+
+async def _points(platform: Platform, cart: Cart, goods_left: int) -> SpentPoints | None:
+    """What the points the customer asked to spend pay, read from the loyalty engine now."""
+    if not cart.points_requested or cart.customer_id is None:
+        return None
+    terms = await redemption_terms(platform, cart.customer_id)
+    redeemed, discount = terms.redeemable(cart.points_requested, goods_left)
+    return SpentPoints(cart.points_requested, redeemed, discount, terms.available)
 
 
 async def order_to_place(
@@ -264,6 +290,8 @@ async def order_to_place(
         address=cart.address,
         shipping_zone=cart.shipping.zone,
         promotion_codes=tuple(p.code for p in cart.promotions if p.code is not None),
+        points_redeemed=cart.points.redeemed if cart.points else 0,
+        points_discount=cart.points.discount if cart.points else 0,
     )
 
 
