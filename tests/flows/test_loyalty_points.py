@@ -7,7 +7,9 @@ newest first; then replaying the loyalty group from offset 0 gives the same bala
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from itvision.engines.loyalty.models import ProductFacts
 from itvision.platform.bus import operations
 from tests.conftest import COMBINATIONS, REVERSED, eventually
 from tests.engines.order.support import category, check_out, fill_cart, product, reaches
@@ -32,6 +34,12 @@ async def reaches_points(api: ApiClient, available: int, pending: int, what: str
         return (found["available"], found["pending"]) == (available, pending)
 
     await eventually(there, 60, f"{available} points available, {pending} pending: {what}")
+
+
+async def product_facts_back(api: ApiClient) -> None:
+    """The replay read the catalog's events again: the rebuilt projection is whole."""
+    async with api.platform.db.reads() as session:
+        assert await session.scalar(select(func.count()).select_from(ProductFacts)) == 1
 
 
 def earned(order: dict) -> int:
@@ -94,8 +102,12 @@ async def test_an_orders_life_credits_then_takes_back_points(api):
     # Replaying the loyalty group from the start changes no balance and writes no entry.
     before = await balance(api)
     ledger = (await api.get(f"/api/loyalty/customers/{CUSTOMER}/ledger", role="staff")).json()
-    await operations.reset_group(api.platform, "loyalty-engine", from_offset=0)
+    await api.platform.stop()  # a replay is done with the workers stopped
+    done = await operations.reset_group(api.platform, "loyalty-engine", from_offset=0)
+    assert "rebuilt" in done
+    await api.platform.start()
     await caught_up(api.platform, 60)
+    await product_facts_back(api)
     assert await balance(api) == before
     again = (await api.get(f"/api/loyalty/customers/{CUSTOMER}/ledger", role="staff")).json()
     assert again == ledger
