@@ -72,6 +72,7 @@ class TierUpgraded(Payload):
     previous_tier: Tier
     tier: Tier
     qualifying_points: int = Field(ge=0)
+    free_shipping: bool = Field(default=False, description="The new tier delivers free")
     upgraded_at: UtcDatetime
 
 
@@ -80,6 +81,7 @@ class TierDowngraded(Payload):
     previous_tier: Tier
     tier: Tier
     qualifying_points: int = Field(ge=0)
+    free_shipping: bool = Field(default=False, description="The new tier delivers free")
     downgraded_at: UtcDatetime
 
 

@@ -138,6 +138,7 @@ class PointsBook:
                     previous_tier=member.tier,
                     tier=tier,
                     qualifying_points=max(qualifying, 0),
+                    free_shipping=self.tier_terms(tier).free_shipping,
                     upgraded_at=at,
                 )
             )

@@ -43,6 +43,7 @@ async def review_tiers(on: Runner, command: ReviewTiers) -> int:
                         previous_tier=member.tier,
                         tier=tier,
                         qualifying_points=max(qualifying, 0),
+                        free_shipping=book.tier_terms(tier).free_shipping,
                         downgraded_at=at,
                     )
                 )

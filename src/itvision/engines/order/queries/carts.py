@@ -177,11 +177,14 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
     # The fee depends on the goods after discounts (free delivery from an amount) and a
     # free-shipping promotion on the fee: quote on the goods, apply the promotions, and quote
     # again on what the discounts left (and apply them again only if the fee changed).
-    shipping = await _shipping(platform, destination, weight, goods) if destination else None
+    customer = cart.customer_id  # a loyalty tier may deliver them free
+    shipping = (
+        await _shipping(platform, destination, weight, goods, customer) if destination else None
+    )
     evaluation = await _promotions(platform, on_sale, shipping, owner, cart.codes, now)
     if destination is not None and evaluation is not None and evaluation.items_discount:
         left = goods - evaluation.items_discount
-        discounted = await _shipping(platform, destination, weight, left)
+        discounted = await _shipping(platform, destination, weight, left, customer)
         if _fee(discounted) != _fee(shipping):
             evaluation = await _promotions(platform, on_sale, discounted, owner, cart.codes, now)
         shipping = discounted
@@ -353,9 +356,13 @@ async def _promotions(
 
 
 async def _shipping(
-    platform: Platform, destination: Destination, weight: int, subtotal: int
+    platform: Platform,
+    destination: Destination,
+    weight: int,
+    subtotal: int,
+    customer_id: str | None,
 ) -> ShippingQuote | None:
-    fee = await quote_fee(platform, destination, weight, subtotal)
+    fee = await quote_fee(platform, destination, weight, subtotal, customer_id)
     if fee is None:
         return None
     return ShippingQuote(fee.zone, fee.zone_name, fee.fee, fee.free_from, fee.estimated_days)
