@@ -43,7 +43,8 @@ async def test_staff_adjust_once_per_reference(api):
     first = await api.post(f"{BASE}/adjustments", json=body, role="staff", subject="agent-fatou")
     assert first.status_code == 201, first.text
     again = await api.post(f"{BASE}/adjustments", json=body, role="staff", subject="agent-fatou")
-    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
     assert await points(api) == (2_000, 0)
     [entry] = await ledger(api)
     assert (entry["reason"], entry["reference"], entry["actor"], entry["note"]) == (
@@ -100,7 +101,7 @@ async def test_the_profile_sets_a_birthday_and_a_referrer_once(api):
     self_ref = await api.patch(
         "/api/loyalty/customers/cust-new/profile", json={"referrer_id": "cust-new"}, role="staff"
     )
-    _problem(self_ref, 422, None, "referrer_id")
+    _problem(self_ref, 409, "conflict", "referrer_id")
 
 
 async def test_staff_manage_earn_rules(api):

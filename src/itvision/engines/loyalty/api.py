@@ -102,7 +102,17 @@ async def update_profile(
     "/customers/{customer_id}/adjustments",
     status_code=201,
     response_model=EntryPublic,
-    responses=may_answer(409),
+    responses={
+        201: {
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "`true` when the reference had been used: this is its entry",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            }
+        },
+        **may_answer(409),
+    },
 )
 async def adjust(
     platform: PlatformDep,
@@ -112,11 +122,11 @@ async def adjust(
     response: Response,
 ) -> EntryPublic:
     """Give or take points by hand. Sent again with the same reference, it answers the same
-    entry (200) without changing the balance."""
+    entry (header `Idempotent-Replayed: true`) without changing the balance."""
     command = AdjustPoints(customer_id, body.points, body.reference, body.note, caller.subject)
     entry, written = await adjustments.adjust_points(platform, command)
     if not written:
-        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
     return EntryPublic.model_validate(entry)
 
 

@@ -15,7 +15,12 @@ from itvision.platform.inputs import JSON_NUMBER, InputModel, Omittable, nonblan
 CustomerRef = Annotated[str, nonblank(100)]
 Multiplier = Annotated[
     Decimal,
-    Field(gt=1, le=10, max_digits=4, decimal_places=2, description="1.5 earns half as much again"),
+    Field(
+        gt=1,
+        le=10,
+        multiple_of=Decimal("0.01"),
+        description="1.5 earns half as much again (hundredths)",
+    ),
     JSON_NUMBER,
 ]
 

@@ -16,7 +16,7 @@ from itvision.engines.loyalty.commands import (
 from itvision.engines.loyalty.events import SOURCE
 from itvision.engines.loyalty.models import EarnRuleRow, Member, Reward
 from itvision.engines.loyalty.services.book import PointsBook
-from itvision.platform.errors import Conflict, InvalidInput, NotFound
+from itvision.platform.errors import Conflict, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -72,7 +72,7 @@ async def update_profile(on: Runner, command: UpdateProfile) -> Member:
         member = await PointsBook(uow).member(command.customer_id, utcnow())
         if "referrer_id" in command.fields and command.referrer_id != member.referrer_id:
             if command.referrer_id == command.customer_id:
-                raise InvalidInput("a customer cannot refer themselves", field="referrer_id")
+                raise Conflict("a customer cannot refer themselves", field="referrer_id")
             if member.referrer_id is not None or member.first_order_id is not None:
                 raise Conflict(
                     "the referrer is set before the first order, once", field="referrer_id"
