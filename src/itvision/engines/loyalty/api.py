@@ -20,17 +20,17 @@ from itvision.engines.loyalty.commands import (
     UpdateProfile,
 )
 from itvision.engines.loyalty.schemas import (
-    AdjustmentCreate,
     BalancePublic,
     EarnRuleCreate,
     EarnRulePublic,
     EntryPublic,
-    ExpiryReport,
+    LoyaltyTierPublic,
+    PointsAdjustmentCreate,
+    PointsExpiryReport,
     ProfileUpdate,
-    ReviewReport,
     RewardCreate,
     RewardPublic,
-    TierPublic,
+    TierReviewReport,
     UnlockedPublic,
 )
 from itvision.engines.loyalty.services import adjustments, expiry, programme, tiers
@@ -117,7 +117,7 @@ async def update_profile(
 async def adjust(
     platform: PlatformDep,
     customer_id: CustomerPath,
-    body: AdjustmentCreate,
+    body: PointsAdjustmentCreate,
     caller: Staff,
     response: Response,
 ) -> EntryPublic:
@@ -143,12 +143,12 @@ async def read_unlocked(
     return [UnlockedPublic.model_validate(u) for u in found]
 
 
-@router.get("/tiers", response_model=list[TierPublic])
-async def list_tiers(platform: PlatformDep, _: Anyone) -> list[TierPublic]:
+@router.get("/tiers", response_model=list[LoyaltyTierPublic])
+async def list_tiers(platform: PlatformDep, _: Anyone) -> list[LoyaltyTierPublic]:
     """Bronze, Silver, Gold: the points over 12 months each needs and its benefits."""
     ladder = ladder_of(platform.settings_of(LoyaltySettings))
     return [
-        TierPublic(
+        LoyaltyTierPublic(
             name=t.name,
             threshold=t.threshold,
             earn_multiplier=float(t.earn_multiplier),
@@ -158,16 +158,16 @@ async def list_tiers(platform: PlatformDep, _: Anyone) -> list[TierPublic]:
     ]
 
 
-@router.post("/tiers/review", response_model=ReviewReport)
-async def review_now(platform: PlatformDep, _: Staff) -> ReviewReport:
+@router.post("/tiers/review", response_model=TierReviewReport)
+async def review_now(platform: PlatformDep, _: Staff) -> TierReviewReport:
     """Run the yearly review of the members due now (also run daily)."""
-    return ReviewReport(downgraded=await tiers.review_tiers(platform, ReviewTiers()))
+    return TierReviewReport(downgraded=await tiers.review_tiers(platform, ReviewTiers()))
 
 
-@router.post("/expiry", response_model=ExpiryReport)
-async def expire_now(platform: PlatformDep, _: Staff) -> ExpiryReport:
+@router.post("/expiry", response_model=PointsExpiryReport)
+async def expire_now(platform: PlatformDep, _: Staff) -> PointsExpiryReport:
     """Expire the points due now and warn of those due soon (also run hourly)."""
-    return ExpiryReport(points_expired=await expiry.expire_points(platform, ExpirePoints()))
+    return PointsExpiryReport(points_expired=await expiry.expire_points(platform, ExpirePoints()))
 
 
 @router.get("/rules", response_model=list[EarnRulePublic])

@@ -29,7 +29,7 @@ class _Input(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AdjustmentCreate(_Input):
+class PointsAdjustmentCreate(_Input):
     points: Annotated[
         int,
         Field(
@@ -123,7 +123,7 @@ class EarnRulePublic(BaseModel):
         )
 
 
-class TierPublic(BaseModel):
+class LoyaltyTierPublic(BaseModel):
     name: str
     threshold: int = Field(description="Points earned over 12 months to reach it")
     earn_multiplier: float
@@ -151,9 +151,9 @@ class UnlockedPublic(BaseModel):
     unlocked_at: datetime
 
 
-class ExpiryReport(BaseModel):
+class PointsExpiryReport(BaseModel):
     points_expired: int
 
 
-class ReviewReport(BaseModel):
+class TierReviewReport(BaseModel):
     downgraded: int
