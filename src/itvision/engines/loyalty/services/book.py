@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from itvision.engines.loyalty import rules
 from itvision.engines.loyalty.events import RewardUnlocked, TierUpgraded
@@ -117,7 +117,7 @@ class PointsBook:
             conditions.append(Entry.created_at > since)
         return await self._sum(*conditions)
 
-    async def _sum(self, *conditions) -> int:  # type: ignore[no-untyped-def]
+    async def _sum(self, *conditions: ColumnElement[bool]) -> int:
         total = await self.session.scalar(
             select(func.coalesce(func.sum(Entry.points), 0)).where(*conditions)
         )

@@ -14,6 +14,7 @@ from itvision.engines.loyalty.commands import ExpirePoints
 from itvision.engines.loyalty.events import SOURCE, PointsExpired, PointsExpiring
 from itvision.engines.loyalty.models import Entry, ExpiryWarning
 from itvision.engines.loyalty.services.book import Cause, PointsBook
+from itvision.engines.loyalty.settings import LoyaltySettings
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, read_session, unit_of_work
 
@@ -21,7 +22,7 @@ from itvision.platform.uow import Runner, read_session, unit_of_work
 async def expire_points(on: Runner, command: ExpirePoints) -> int:
     """Expire and warn every customer with points due; the number of points expired."""
     at = command.at or utcnow()
-    settings_horizon = await _horizon(on, at)
+    horizon = at + timedelta(days=on.settings_of(LoyaltySettings).expiry_warning_days)
     async with read_session(on) as session:
         customers = list(
             await session.scalars(
@@ -29,7 +30,7 @@ async def expire_points(on: Runner, command: ExpirePoints) -> int:
                 .where(
                     Entry.bucket == "available",
                     Entry.points > 0,
-                    Entry.expires_at <= settings_horizon,
+                    Entry.expires_at <= horizon,
                 )
                 .distinct()
             )
@@ -38,12 +39,6 @@ async def expire_points(on: Runner, command: ExpirePoints) -> int:
     for customer_id in customers:
         expired += await _expire_customer(on, customer_id, at)
     return expired
-
-
-async def _horizon(on: Runner, at: datetime) -> datetime:
-    async with unit_of_work(on, SOURCE) as uow:
-        days = PointsBook(uow).settings.expiry_warning_days
-    return at + timedelta(days=days)
 
 
 async def _expire_customer(on: Runner, customer_id: str, at: datetime) -> int:
@@ -82,7 +77,14 @@ async def _expire_customer(on: Runner, customer_id: str, at: datetime) -> int:
         return due
 
 
-async def _warn(book: PointsBook, customer_id, credits, lots, spent: int, at) -> None:  # type: ignore[no-untyped-def]
+async def _warn(
+    book: PointsBook,
+    customer_id: str,
+    credits: list[Entry],
+    lots: list[rules.Lot],
+    spent: int,
+    at: datetime,
+) -> None:
     horizon = at + timedelta(days=book.settings.expiry_warning_days)
     soon = rules.unspent_by(lots, spent, horizon)
     if soon <= 0:

@@ -6,7 +6,9 @@ refunded. Each step is written once; a step whose order is not known yet waits (
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import select
 
@@ -187,7 +189,9 @@ async def release_order(on: Runner, command: ReleaseOrder) -> CreditedOrder:
         return order
 
 
-async def _credit_referrer(book, referrer_id: str, referred_id: str, cause: Cause, at) -> None:  # type: ignore[no-untyped-def]
+async def _credit_referrer(
+    book: PointsBook, referrer_id: str, referred_id: str, cause: Cause, at: datetime
+) -> None:
     """A referred customer's first order delivered credits whoever referred them, once."""
     points = book.settings.referral_bonus
     referrer = await book.member(referrer_id, at)
@@ -217,13 +221,13 @@ async def cancel_order(on: Runner, command: CancelOrder) -> CreditedOrder:
         at = command.cancelled_at
         await book.member(order.customer_id, at)  # locks the balance
         cause = Cause(command.actor, command.event_id, order.order_id)
-        # A delivered order is not cancelled but refunded; if it is, what it earned goes too.
-        bucket = "pending" if order.status == "placed" else "available"
-        left = order.earned - order.taken_back
-        if bucket == "pending":
-            left = await book.pending_of_order(order.order_id)
+        # A delivered order is refunded rather than cancelled; if it is cancelled all the same,
+        # what it earned and was not taken back yet goes (as far as the balance allows).
+        if order.status == "placed":
+            bucket, left = "pending", await book.pending_of_order(order.order_id)
         else:
-            left = min(left, await book.balance(order.customer_id))
+            left = min(order.earned - order.taken_back, await book.balance(order.customer_id))
+            bucket = "available"
         if await book.write(
             order.customer_id, bucket, -left, "cancelled", order.order_id, cause, at
         ):
@@ -263,7 +267,14 @@ async def refund_order(on: Runner, command: RefundOrder) -> CreditedOrder:
         return order
 
 
-async def _announce(book, order: CreditedOrder, points: int, direction, reason, at) -> None:  # type: ignore[no-untyped-def]
+async def _announce(
+    book: PointsBook,
+    order: CreditedOrder,
+    points: int,
+    direction: Literal["debit", "credit"],
+    reason: Literal["order_cancelled", "order_refunded", "redemption_returned"],
+    at: datetime,
+) -> None:
     book.uow.emit(
         PointsReversed(
             customer_id=order.customer_id,
