@@ -3,8 +3,11 @@ input answered with problem+json naming the field."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from tests.conftest import COMBINATIONS
 from tests.engines.loyalty.support import CUSTOMER, ledger, points
 
 BASE = f"/api/loyalty/customers/{CUSTOMER}"
@@ -61,6 +64,17 @@ async def test_staff_adjust_once_per_reference(api):
     )
     _problem(await api.post(f"{BASE}/adjustments", json=body, role="customer"), 403)
     assert await points(api) == (2_000, 0)
+
+
+@pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
+async def test_an_adjustment_sent_many_times_at_once_credits_once(api):
+    body = {"points": 700, "reference": "CAMPAGNE-TABASKI", "note": "Bonus Tabaski"}
+    answers = await asyncio.gather(
+        *(api.post(f"{BASE}/adjustments", json=body, role="staff") for _ in range(6))
+    )
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert await points(api) == (700, 0)
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,15 @@ written again; the same reference for different points is a conflict."""
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from itvision.engines.loyalty.commands import AdjustPoints
 from itvision.engines.loyalty.events import SOURCE, PointsEarned, PointsReversed
 from itvision.engines.loyalty.models import Entry
 from itvision.engines.loyalty.services.book import Cause, PointsBook
 from itvision.platform.errors import Conflict
 from itvision.platform.events import utcnow
-from itvision.platform.uow import Runner, unit_of_work
+from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 
 class NotEnoughPoints(Conflict):
@@ -19,6 +21,18 @@ class NotEnoughPoints(Conflict):
 
 async def adjust_points(on: Runner, command: AdjustPoints) -> tuple[Entry, bool]:
     """The adjustment's entry, and whether this call wrote it (False: a retry found it)."""
+    try:
+        return await _adjust(on, command)
+    except IntegrityError:
+        if isinstance(on, UnitOfWork):
+            raise
+        # The same reference sent twice at once, for a customer new to the programme: both
+        # created the member (PostgreSQL runs them side by side); the other one won, and its
+        # entry is found now.
+        return await _adjust(on, command)
+
+
+async def _adjust(on: Runner, command: AdjustPoints) -> tuple[Entry, bool]:
     async with unit_of_work(on, SOURCE) as uow:
         book = PointsBook(uow)
         at = utcnow()
