@@ -221,3 +221,63 @@ def test_order_placed_version_1_is_read_with_its_code_in_promotion_codes() -> No
     assert placed.promotion_codes == ["TABASKI"]
     assert "promotionCode" not in placed.model_dump(by_alias=True)
     assert REGISTRY.get("order.order.placed").version == 2
+
+
+def test_loyalty_topics_as_the_seed_kafkajs_code_writes_and_reads_them() -> None:
+    """The seed's `startLoyaltyConsumer` subscribes to order.order.placed and delivered and
+    reads `JSON.parse(message.value)`; KafkaJS producers write `{type, payload, timestamp}`
+    without an id. Both directions hold for loyalty's topics and the ones it follows."""
+    from itvision import bootstrap
+    from itvision.engines.loyalty.consumers import GROUP
+    from itvision.platform.bus.decoding import Unreadable, decode
+    from itvision.platform.bus.messages import Message
+
+    assert {"order.order.placed", "order.order.delivered"} <= set(GROUP.topics)
+    registry = bootstrap.registry()
+    written = {
+        "order.order.placed": {
+            "orderId": "o1", "customerId": "c1", "subtotal": 50000, "total": 52000,
+            "shippingFee": 2000, "paymentMethod": "wave", "placedAt": "2026-01-08T10:30:00.000Z",
+            "lines": [{"sku": "S", "productId": "p", "quantity": 1, "unitPrice": 50000}],
+        },
+        "order.order.delivered": {
+            "orderId": "o1", "customerId": "c1", "total": 52000,
+            "deliveredAt": "2026-01-09T10:30:00.000Z",
+        },
+        "loyalty.points.earned": {
+            "customerId": "c1", "points": 500, "balance": 500, "source": "order",
+            "orderId": "o1", "earnedAt": "2026-01-09T10:30:00.000Z",
+        },
+        "loyalty.points.redeemed": {
+            "customerId": "c1", "points": 200, "balance": 300, "value": 200,
+            "redeemedAt": "2026-01-09T10:30:00.000Z",
+        },
+        "loyalty.tier.upgraded": {
+            "customerId": "c1", "previousTier": "bronze", "tier": "silver",
+            "qualifyingPoints": 10000, "upgradedAt": "2026-01-09T10:30:00.000Z",
+        },
+        "loyalty.reward.unlocked": {
+            "customerId": "c1", "rewardId": "r1", "kind": "voucher", "value": 5000,
+            "unlockedAt": "2026-01-09T10:30:00.000Z",
+        },
+        "loyalty.points.expired": {
+            "customerId": "c1", "points": 100, "balance": 0,
+            "expiredAt": "2027-01-09T10:30:00.000Z",
+        },
+    }  # fmt: skip
+    for offset, (topic, payload) in enumerate(written.items()):
+        value = {"type": topic, "payload": payload, "timestamp": "2026-01-09T10:30:00.123Z"}
+        message = Message(topic, 0, offset, "c1", json.dumps(value))
+        event = decode(registry, message)
+        assert not isinstance(event, Unreadable), (topic, event)
+        assert decode(registry, message).id == event.id  # read again: recognised
+        # What a KafkaJS consumer reads back from our envelope: type and camelCase payload.
+        assert event.envelope.type == topic
+        wire = event.payload.model_dump(mode="json", by_alias=True)
+        assert {k: wire[k] for k in payload if k != "lines"} == {
+            k: (v.replace(".000Z", "Z") if isinstance(v, str) and v.endswith(".000Z") else v)
+            for k, v in payload.items()
+            if k != "lines"
+        }
+        for line, sent in zip(wire.get("lines", []), payload.get("lines", []), strict=True):
+            assert {k: line[k] for k in sent} == sent

@@ -18,8 +18,42 @@ class PointsEarned(Payload):
     balance: int = Field(ge=0, description="Points balance after this credit")
     source: Literal["order", "review", "referral", "signup", "birthday", "group_buy", "adjustment"]
     order_id: str | None = None
+    status: Literal["pending", "available"] = Field(
+        default="available",
+        description="pending: credited when the order was placed, usable once it is delivered",
+    )
     expires_at: UtcDatetime | None = None
     earned_at: UtcDatetime
+
+
+class PointsReversed(Payload):
+    """Points taken back (a cancelled order's pending points, a refund's share, a staff
+    debit) or given back (the points a cancelled order had spent): `direction` says which."""
+
+    customer_id: str
+    points: int = Field(gt=0)
+    balance: int = Field(ge=0, description="Available points after this change")
+    direction: Literal["debit", "credit"]
+    reason: Literal["order_cancelled", "order_refunded", "redemption_returned", "adjustment"]
+    order_id: str | None = None
+    reversed_at: UtcDatetime
+
+
+class PointsExpiring(Payload):
+    """A warning: these points expire at `expires_at` unless spent first."""
+
+    customer_id: str
+    points: int = Field(gt=0)
+    balance: int = Field(ge=0)
+    expires_at: UtcDatetime
+    warned_at: UtcDatetime
+
+
+class PointsExpired(Payload):
+    customer_id: str
+    points: int = Field(gt=0)
+    balance: int = Field(ge=0, description="Available points after the expiry")
+    expired_at: UtcDatetime
 
 
 class PointsRedeemed(Payload):
@@ -38,6 +72,7 @@ class TierUpgraded(Payload):
     previous_tier: Tier
     tier: Tier
     qualifying_points: int = Field(ge=0)
+    free_shipping: bool = Field(default=False, description="The new tier delivers free")
     upgraded_at: UtcDatetime
 
 
@@ -46,6 +81,7 @@ class TierDowngraded(Payload):
     previous_tier: Tier
     tier: Tier
     qualifying_points: int = Field(ge=0)
+    free_shipping: bool = Field(default=False, description="The new tier delivers free")
     downgraded_at: UtcDatetime
 
 
@@ -73,6 +109,27 @@ TOPICS: tuple[Topic, ...] = (
         PointsRedeemed,
         SOURCE,
         "A customer spent loyalty points (Points utilisés)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.points.reversed",
+        PointsReversed,
+        SOURCE,
+        "Points taken back or given back with an order (Points annulés ou restitués)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.points.expiring",
+        PointsExpiring,
+        SOURCE,
+        "A customer's points will expire soon (Points bientôt expirés)",
+        key="customer_id",
+    ),
+    Topic(
+        "loyalty.points.expired",
+        PointsExpired,
+        SOURCE,
+        "A customer's oldest points expired (Points expirés)",
         key="customer_id",
     ),
     Topic(

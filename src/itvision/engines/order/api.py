@@ -32,6 +32,7 @@ from itvision.engines.order.commands import (
     RemoveCartLine,
     ReturnedLine,
     SetCartLine,
+    SpendCartPoints,
 )
 from itvision.engines.order.models import Order
 from itvision.engines.order.queries.orders import OrderSearch
@@ -41,6 +42,7 @@ from itvision.engines.order.schemas import (
     CartCodeCreate,
     CartLineCreate,
     CartLineUpdate,
+    CartPointsCreate,
     CartPublic,
     CheckoutCreate,
     DeliveryChoice,
@@ -193,6 +195,18 @@ async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Ow
 async def remove_cart_code(code: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
         await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
+    return await _cart(platform, owner)
+
+
+@cart_router.post("/current/points", response_model=CartPublic, responses=CART_ANSWERS)
+async def spend_cart_points(
+    body: CartPointsCreate, platform: PlatformDep, caller: Customer
+) -> CartPublic:
+    """Spend loyalty points (1 point = ITVISION_LOYALTY_POINT_VALUE F CFA): the cart shows what
+    applies, at most the balance and ITVISION_LOYALTY_MAX_REDEEM_PERCENT % of the goods after
+    promotions, as a discount; the loyalty engine debits them when the order is placed."""
+    owner = CartOwner(customer_id=caller.subject)
+    await carts.spend_cart_points(platform, SpendCartPoints(owner, body.points))
     return await _cart(platform, owner)
 
 

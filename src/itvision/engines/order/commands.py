@@ -74,6 +74,14 @@ class ApplyCartCode:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendCartPoints:
+    """Spend loyalty points on the cart (0: none); how many apply is decided when priced."""
+
+    owner: CartOwner
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveCartCode:
     owner: CartOwner
     code: str
@@ -140,6 +148,8 @@ class PlaceOrder:
     address: Address
     shipping_zone: str | None
     promotion_codes: tuple[str, ...]
+    points_redeemed: int = 0
+    points_discount: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,12 @@ class OrderPlaced(Payload):
     promotion_codes: list[str] = Field(
         default_factory=list, description="Every promo code applied to the order"
     )
+    points_redeemed: int = Field(
+        default=0, ge=0, description="Loyalty points the customer spent on this order"
+    )
+    points_discount: Amount = Field(
+        default=0, description="What those points paid, VAT included (part of discount_total)"
+    )
     group_id: str | None = Field(default=None, description="Set when a group buy made the order")
     quote_id: str | None = Field(default=None, description="Set when an accepted quote made it")
     pay_by: UtcDatetime | None = Field(

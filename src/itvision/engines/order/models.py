@@ -42,6 +42,8 @@ class Cart(Base):
     customer_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     session_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Loyalty points the customer asked to spend; what they pay is worked out when priced.
+    points_requested: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     delivery_method: Mapped[str | None] = mapped_column(String(20))
     delivery_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -87,6 +89,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(BigInteger)
     discount_total: Mapped[int] = mapped_column(BigInteger)
+    # Loyalty points spent, and the part of `discount_total` they paid.
+    points_redeemed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    points_discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     shipping_fee: Mapped[int] = mapped_column(BigInteger)
     vat_total: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(BigInteger)

@@ -46,6 +46,22 @@ class CartCodeCreate(InputModel):
     code: Code
 
 
+class CartPointsCreate(InputModel):
+    points: Annotated[
+        int,
+        Field(ge=0, le=100_000_000, description="Loyalty points to spend on the order; 0: none"),
+    ]
+
+
+class CartPointsPublic(BaseModel):
+    requested: int = Field(description="Points asked for")
+    redeemed: int = Field(
+        description="Points that apply: at most the balance and the share of goods allowed"
+    )
+    discount: int = Field(description="What they pay, F CFA (included in discount_total)")
+    available: int = Field(description="The customer's available points")
+
+
 class AddressInput(InputModel):
     recipient_name: Annotated[str, nonblank(200)]
     phone: Annotated[
@@ -129,6 +145,9 @@ class CartPublic(BaseModel):
     )
     deliverable: bool = Field(description="An address is chosen and a delivery zone serves it")
     weight_grams: int
+    points: CartPointsPublic | None = Field(
+        default=None, description="Loyalty points spent on the cart (None: none asked for)"
+    )
     subtotal: int = Field(description="Before discounts, shipping excluded")
     discount_total: int
     shipping_fee: int
@@ -177,6 +196,7 @@ class CartPublic(BaseModel):
             shipping=ShippingPublic(**asdict(cart.shipping)) if cart.shipping else None,
             deliverable=cart.deliverable,
             weight_grams=cart.weight_grams,
+            points=CartPointsPublic(**asdict(cart.points)) if cart.points else None,
             subtotal=cart.totals.subtotal,
             discount_total=cart.totals.discount_total,
             shipping_fee=cart.totals.shipping_fee,
@@ -259,6 +279,8 @@ class OrderPublic(BaseModel):
     lines: list[OrderLinePublic]
     subtotal: int
     discount_total: int
+    points_redeemed: int = Field(description="Loyalty points spent on the order")
+    points_discount: int = Field(description="What they paid, F CFA (part of discount_total)")
     shipping_fee: int
     vat_total: int
     total: int
@@ -304,6 +326,8 @@ class OrderPublic(BaseModel):
             ],
             subtotal=order.subtotal,
             discount_total=order.discount_total,
+            points_redeemed=order.points_redeemed or 0,
+            points_discount=order.points_discount or 0,
             shipping_fee=order.shipping_fee,
             vat_total=order.vat_total,
             total=order.total,

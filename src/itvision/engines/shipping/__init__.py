@@ -40,11 +40,16 @@ class ShippingFee:
 
 
 async def quote_fee(
-    platform: Platform, destination: Destination, weight_grams: int, subtotal: int
+    platform: Platform,
+    destination: Destination,
+    weight_grams: int,
+    subtotal: int,
+    customer_id: str | None = None,
 ) -> ShippingFee | None:
     """The delivery fee for a parcel of that weight and an order of that subtotal (XOF, VAT
-    incl., after discounts); None when no zone serves that address (no store in that city for
-    a pickup, or a parcel heavier than the zone carries)."""
+    incl., after discounts), for `customer_id` if known (their loyalty tier may deliver free);
+    None when no zone serves that address (no store in that city for a pickup, or a parcel
+    heavier than the zone carries)."""
     # Imported here so that importing the engine's `events` stays light for other engines.
     from itvision.engines.shipping.queries import fees
 
@@ -56,6 +61,7 @@ async def quote_fee(
         delivery_method=destination.delivery_method,
         weight_grams=weight_grams,
         subtotal=subtotal,
+        customer_id=customer_id,
     )
     if found is None:
         return None

@@ -148,3 +148,13 @@ class AssignCarrier:
     carrier: str
     tracking_number: str | None
     actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowTier:
+    """A customer's loyalty tier changed at `changed_at` (upgraded or reviewed down)."""
+
+    customer_id: str
+    tier: str
+    free_shipping: bool
+    changed_at: datetime

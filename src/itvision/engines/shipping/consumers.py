@@ -2,14 +2,21 @@
 the courier collects), confirmations (a shipment) and cancellations (a shipment that has not
 left is cancelled). A confirmation seen before its order was placed waits (NotYet); a
 cancellation seen first keeps the order from being shipped. Each handler turns the event into
-a command and runs its use case in the unit of work that also marks the event applied."""
+a command and runs its use case in the unit of work that also marks the event applied. It also
+follows customers' loyalty tiers (`loyalty.tier.*`): a tier that delivers free makes the fee 0."""
 
 from __future__ import annotations
 
+from itvision.engines.loyalty.events import TierDowngraded, TierUpgraded
 from itvision.engines.order.events import OrderCancelled, OrderConfirmed, OrderPlaced
-from itvision.engines.shipping.commands import CancelShipment, CreateShipment, RecordOrder
+from itvision.engines.shipping.commands import (
+    CancelShipment,
+    CreateShipment,
+    FollowTier,
+    RecordOrder,
+)
 from itvision.engines.shipping.events import SOURCE
-from itvision.engines.shipping.services import orders, shipments
+from itvision.engines.shipping.services import members, orders, shipments
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.events import Event
 from itvision.platform.uow import UnitOfWork
@@ -53,3 +60,17 @@ async def cancel_shipment(event: Event[OrderCancelled], uow: UnitOfWork) -> None
     note = (cancelled.note or cancelled.reason)[:500]
     command = CancelShipment(cancelled.order_id, actor=event.envelope.source, note=note)
     await orders.cancel_shipment(uow, command)
+
+
+@GROUP.on("loyalty.tier.upgraded")
+async def follow_upgrade(event: Event[TierUpgraded], uow: UnitOfWork) -> None:
+    up = event.payload
+    command = FollowTier(up.customer_id, up.tier, up.free_shipping, up.upgraded_at)
+    await members.follow_tier(uow, command)
+
+
+@GROUP.on("loyalty.tier.downgraded")
+async def follow_downgrade(event: Event[TierDowngraded], uow: UnitOfWork) -> None:
+    down = event.payload
+    command = FollowTier(down.customer_id, down.tier, down.free_shipping, down.downgraded_at)
+    await members.follow_tier(uow, command)

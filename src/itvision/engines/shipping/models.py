@@ -160,3 +160,15 @@ class StatusChange(Base):
     changed_by: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str | None] = mapped_column(String(200))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MemberTier(Base):
+    """A customer's loyalty tier as the loyalty engine announced it (a projection of
+    `loyalty.tier.*`): a tier that delivers free makes home delivery free for them."""
+
+    __tablename__ = "shipping_member_tiers"
+
+    customer_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(20))
+    free_shipping: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())

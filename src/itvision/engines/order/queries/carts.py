@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
+from itvision.engines.loyalty import redemption_terms
 from itvision.engines.order.commands import (
     Address,
     CartItem,
@@ -86,6 +87,17 @@ class ShippingQuote:
 
 
 @dataclass(frozen=True, slots=True)
+class SpentPoints:
+    """Loyalty points spent on the cart: those asked for, those that apply (no more than the
+    balance, nor than the programme's share of the goods after promotions), what they pay."""
+
+    requested: int
+    redeemed: int
+    discount: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
 class PricedCart:
     cart_id: str | None  # None: nothing was put in it yet
     customer_id: str | None
@@ -100,6 +112,7 @@ class PricedCart:
     totals: Totals
     weight_grams: int
     updated_at: datetime | None
+    points: SpentPoints | None = None  # None: no points asked for
 
     @property
     def deliverable(self) -> bool:
@@ -164,11 +177,14 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
     # The fee depends on the goods after discounts (free delivery from an amount) and a
     # free-shipping promotion on the fee: quote on the goods, apply the promotions, and quote
     # again on what the discounts left (and apply them again only if the fee changed).
-    shipping = await _shipping(platform, destination, weight, goods) if destination else None
+    customer = cart.customer_id  # a loyalty tier may deliver them free
+    shipping = (
+        await _shipping(platform, destination, weight, goods, customer) if destination else None
+    )
     evaluation = await _promotions(platform, on_sale, shipping, owner, cart.codes, now)
     if destination is not None and evaluation is not None and evaluation.items_discount:
         left = goods - evaluation.items_discount
-        discounted = await _shipping(platform, destination, weight, left)
+        discounted = await _shipping(platform, destination, weight, left, customer)
         if _fee(discounted) != _fee(shipping):
             evaluation = await _promotions(platform, on_sale, discounted, owner, cart.codes, now)
         shipping = discounted
@@ -190,10 +206,13 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
             for r in evaluation.refused
         )
     fee = _fee(shipping)
+    left_to_pay = sum(ln.total for ln in lines if ln.priced)
+    points = await _points(platform, cart, left_to_pay)
     totals = totals_of(
         (LineAmount(ln.quantity, ln.unit_price, ln.discount) for ln in lines if ln.priced),
         fee,
         shipping_discount,
+        points_discount=points.discount if points else 0,
     )
     return PricedCart(
         cart_id=cart.id,
@@ -209,7 +228,17 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
         totals=totals,
         weight_grams=weight,
         updated_at=cart.updated_at,
+        points=points,
     )
+
+
+async def _points(platform: Platform, cart: Cart, goods_left: int) -> SpentPoints | None:
+    """What the points the customer asked to spend pay, read from the loyalty engine now."""
+    if not cart.points_requested or cart.customer_id is None:
+        return None
+    terms = await redemption_terms(platform, cart.customer_id)
+    redeemed, discount = terms.redeemable(cart.points_requested, goods_left)
+    return SpentPoints(cart.points_requested, redeemed, discount, terms.available)
 
 
 async def order_to_place(
@@ -264,6 +293,8 @@ async def order_to_place(
         address=cart.address,
         shipping_zone=cart.shipping.zone,
         promotion_codes=tuple(p.code for p in cart.promotions if p.code is not None),
+        points_redeemed=cart.points.redeemed if cart.points else 0,
+        points_discount=cart.points.discount if cart.points else 0,
     )
 
 
@@ -325,9 +356,13 @@ async def _promotions(
 
 
 async def _shipping(
-    platform: Platform, destination: Destination, weight: int, subtotal: int
+    platform: Platform,
+    destination: Destination,
+    weight: int,
+    subtotal: int,
+    customer_id: str | None,
 ) -> ShippingQuote | None:
-    fee = await quote_fee(platform, destination, weight, subtotal)
+    fee = await quote_fee(platform, destination, weight, subtotal, customer_id)
     if fee is None:
         return None
     return ShippingQuote(fee.zone, fee.zone_name, fee.fee, fee.free_from, fee.estimated_days)

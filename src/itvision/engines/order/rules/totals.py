@@ -2,6 +2,7 @@
 
     subtotal       = Σ unit price × quantity                (before discounts)
     discount_total = Σ line discounts + shipping discount   (from the promotions applied)
+                     + points discount                      (loyalty points spent)
     total          = subtotal − discount_total + shipping fee
     vat_total      = the VAT inside `total`: total × 18 / 118, rounded to the franc
 
@@ -48,10 +49,11 @@ def totals_of(
     shipping_fee: int = 0,
     shipping_discount: int = 0,
     rate: Decimal = VAT_RATE,
+    points_discount: int = 0,
 ) -> Totals:
     lines = list(lines)
     subtotal = sum(line.gross for line in lines)
-    discount = sum(line.discount for line in lines) + shipping_discount
+    discount = sum(line.discount for line in lines) + shipping_discount + points_discount
     total = max(subtotal - discount + shipping_fee, 0)
     return Totals(subtotal, discount, shipping_fee, vat_inside(total, rate), total)
 

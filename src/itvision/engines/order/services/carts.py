@@ -20,6 +20,7 @@ from itvision.engines.order.commands import (
     RemoveCartCode,
     RemoveCartLine,
     SetCartLine,
+    SpendCartPoints,
 )
 from itvision.engines.order.events import SOURCE, CartUpdated, OrderLine
 from itvision.engines.order.models import Cart, CartLine
@@ -80,6 +81,13 @@ async def remove_cart_code(on: Runner, command: RemoveCartCode) -> Cart:
         if code not in cart.codes:
             raise NotFound(f"{code!r} is not applied to the cart", field="code")
         cart.codes = [c for c in cart.codes if c != code]
+
+    return await _changing(on, command.owner, change)
+
+
+async def spend_cart_points(on: Runner, command: SpendCartPoints) -> Cart:
+    async def change(uow: UnitOfWork, cart: Cart, now: datetime) -> None:
+        cart.points_requested = command.points
 
     return await _changing(on, command.owner, change)
 

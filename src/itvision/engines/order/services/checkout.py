@@ -94,6 +94,8 @@ async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:
             currency="XOF",
             subtotal=command.subtotal,
             discount_total=command.discount_total,
+            points_redeemed=command.points_redeemed,
+            points_discount=command.points_discount,
             shipping_fee=command.shipping_fee,
             vat_total=command.vat_total,
             total=command.total,
@@ -235,6 +237,8 @@ def placed_event(order: Order) -> OrderPlacedEvent:
         ],
         subtotal=order.subtotal,
         discount_total=order.discount_total,
+        points_redeemed=order.points_redeemed or 0,
+        points_discount=order.points_discount or 0,
         shipping_fee=order.shipping_fee,
         vat_total=order.vat_total,
         total=order.total,
@@ -256,6 +260,7 @@ async def _empty_cart(uow: UnitOfWork, cart_id: str, now: datetime) -> None:
         return
     cart.lines.clear()
     cart.codes = []
+    cart.points_requested = 0
     cart.updated_at = now
     uow.emit(
         CartUpdated(

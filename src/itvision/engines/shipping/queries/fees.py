@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from itvision.engines.shipping.models import MemberTier
 from itvision.engines.shipping.queries import network
 from itvision.engines.shipping.rules.fees import shipping_fee
 from itvision.engines.shipping.rules.zones import fold, zone_for
 from itvision.engines.shipping.settings import ShippingSettings
-from itvision.platform.uow import Runner
+from itvision.platform.uow import Runner, read_session
 
 PICKUP_ZONE_PREFIX = "store:"
 
@@ -34,9 +35,10 @@ async def quote(
     delivery_method: Literal["home_delivery", "pickup"],
     weight_grams: int,
     subtotal: int,
+    customer_id: str | None = None,
 ) -> Quote | None:
     """The fee for that destination, or None when no zone (no store, for a pickup) serves it
-    or its zone does not carry that weight."""
+    or its zone does not carry that weight; 0 for a customer whose loyalty tier delivers free."""
     if delivery_method == "pickup":
         store = await network.pickup_store(on, country, fold(city))
         if store is None:
@@ -54,4 +56,12 @@ async def quote(
     fee = shipping_fee(bands, weight_grams, subtotal, free_from)
     if fee is None:
         return None
+    if customer_id is not None and await _delivers_free(on, customer_id):
+        fee = 0
     return Quote(code, zone.name, fee, free_from, zone.estimated_days)
+
+
+async def _delivers_free(on: Runner, customer_id: str) -> bool:
+    async with read_session(on) as session:
+        member = await session.get(MemberTier, customer_id)
+    return member is not None and member.free_shipping
