@@ -22,11 +22,13 @@ stop), `GET /_simulator/messages`, `POST /_simulator/messages/{id}/read|fail`,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import secrets
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +38,7 @@ from fastapi.responses import JSONResponse, Response
 from itvision.simulators.deliveries import Sender
 
 WINDOW_SECONDS = 24 * 3600
+STATUS_DELAY_SECONDS = 0.3
 
 
 @dataclass
@@ -84,6 +87,7 @@ class WhatsAppSimulator:
         self.inbound: dict[str, float] = {}
         self.failure: dict[str, Any] | None = None
         self.sender = Sender()
+        self._tasks: set[asyncio.Task[None]] = set()
         self.app = self._build()
 
     def fail(self, code: int = 131026, status: int = 400) -> None:
@@ -123,7 +127,20 @@ class WhatsAppSimulator:
             body = self.status_document(message, status)
             await self.sender.send(self.webhook_url, self.signed(body), body)
 
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _progress(self, message: SentMessage) -> None:
+        # As Meta does: the statuses come after the answer, not before it.
+        await asyncio.sleep(STATUS_DELAY_SECONDS)
+        await self.report(message, "sent")
+        await self.report(message, "delivered")
+
     async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
         await self.sender.close()
 
     def _build(self) -> FastAPI:
@@ -183,8 +200,7 @@ class WhatsAppSimulator:
         to = str(body["to"]).removeprefix("+")
         message = SentMessage("wamid." + secrets.token_urlsafe(24), to, body["type"], body)
         self.messages.append(message)
-        await self.report(message, "sent")
-        await self.report(message, "delivered")
+        self._later(self._progress(message))
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",

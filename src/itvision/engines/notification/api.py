@@ -42,6 +42,7 @@ from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 
 router = APIRouter()
+PATH = "notifications"  # mounted at /api/notifications, as the issue names it
 
 Recipient = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER, Role.TECHNICIAN)]
 CustomerPath = Annotated[str, Path(min_length=1, max_length=200)]

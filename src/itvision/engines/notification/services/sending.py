@@ -132,7 +132,6 @@ async def _record(on: Runner, outcomes: list[Outcome], settings: NotificationSet
                 message.recipient = outcome.recipient
                 message.provider = outcome.provider
                 message.provider_message_id = outcome.provider_message_id
-                message.last_error = None
                 uow.emit(_sent(message, now))
             else:
                 fail_over(uow, message, outcome.error, outcome.permanent, settings, now)
