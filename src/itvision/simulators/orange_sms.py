@@ -34,7 +34,9 @@ class Sms:
     text: str
 
 
-def _service_error(status: int, message_id: str, text: str, kind: str = "serviceException"):  # type: ignore[no-untyped-def]
+def _service_error(
+    status: int, message_id: str, text: str, kind: str = "serviceException"
+) -> JSONResponse:
     return JSONResponse(
         {"requestError": {kind: {"messageId": message_id, "text": text, "variables": []}}},
         status_code=status,

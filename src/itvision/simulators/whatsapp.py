@@ -153,8 +153,10 @@ class WhatsAppSimulator:
         @app.get("/_simulator/messages")
         async def listed() -> Response:
             return JSONResponse(
-                [{"id": m.id, "to": m.to, "type": m.type, "statuses": m.statuses}
-                 for m in self.messages]
+                [
+                    {"id": m.id, "to": m.to, "type": m.type, "statuses": m.statuses}
+                    for m in self.messages
+                ]
             )
 
         @app.put("/_simulator/failure")
@@ -186,8 +188,12 @@ class WhatsAppSimulator:
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return _error(401, 190, "Invalid OAuth access token.")
         if phone_number_id != self.phone_number_id:
-            return _error(400, 100, f"Unsupported post request. Object {phone_number_id} unknown.",
-                          "GraphMethodException")
+            return _error(
+                400,
+                100,
+                f"Unsupported post request. Object {phone_number_id} unknown.",
+                "GraphMethodException",
+            )
         try:
             body = await request.json()
         except ValueError:
@@ -222,8 +228,12 @@ class WhatsAppSimulator:
                 return _error(400, 100, "(#100) The parameter text['body'] is required.")
             opened = self.inbound.get(to)
             if opened is None or time.time() - opened > WINDOW_SECONDS:
-                return _error(400, 131047, "Re-engagement message: more than 24 hours have "
-                              "passed since the recipient last replied; use a template.")
+                return _error(
+                    400,
+                    131047,
+                    "Re-engagement message: more than 24 hours have "
+                    "passed since the recipient last replied; use a template.",
+                )
             return None
         if kind == "template":
             template = body.get("template")

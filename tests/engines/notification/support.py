@@ -22,8 +22,11 @@ def order_placed(order_id: str, customer_id: str, phone: str = "+221771234567") 
     return OrderPlaced(
         order_id=order_id,
         customer_id=customer_id,
-        lines=[OrderLine(sku="UPS-1500", product_id="p-1", name="Onduleur", quantity=1,
-                         unit_price=45500)],
+        lines=[
+            OrderLine(
+                sku="UPS-1500", product_id="p-1", name="Onduleur", quantity=1, unit_price=45500
+            )
+        ],
         subtotal=45500,
         total=45500,
         payment_method="cash_on_delivery",
@@ -34,7 +37,10 @@ def order_placed(order_id: str, customer_id: str, phone: str = "+221771234567") 
 
 def tier_upgraded(customer_id: str) -> TierUpgraded:
     return TierUpgraded(
-        customer_id=customer_id, previous_tier="silver", tier="gold", qualifying_points=5000,
+        customer_id=customer_id,
+        previous_tier="silver",
+        tier="gold",
+        qualifying_points=5000,
         upgraded_at=utcnow(),
     )
 
@@ -42,7 +48,9 @@ def tier_upgraded(customer_id: str) -> TierUpgraded:
 async def set_contact(api, customer_id: str, **fields: Any) -> dict[str, Any]:
     body = {"phone": "+221771234567", **fields}
     response = await api.put(
-        f"/api/notifications/contacts/{customer_id}", json=body, role="customer",
+        f"/api/notifications/contacts/{customer_id}",
+        json=body,
+        role="customer",
         subject=customer_id,
     )
     assert response.status_code == 200, response.text

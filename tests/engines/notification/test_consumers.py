@@ -11,7 +11,6 @@ from itvision.engines.order.events import SOURCE as ORDER
 from itvision.engines.order.events import OrderConfirmed
 from itvision.platform.events import utcnow
 from tests.conftest import COMBINATIONS, eventually
-from tests.engines.promotion.support import wait_applied, wait_published
 from tests.engines.notification.support import (
     emit,
     messages_of,
@@ -20,14 +19,16 @@ from tests.engines.notification.support import (
     tier_upgraded,
     wait_message,
 )
+from tests.engines.promotion.support import wait_applied, wait_published
 
 
 @pytest.mark.parametrize("backend_settings", COMBINATIONS, indirect=True)
 async def test_a_tier_upgrade_goes_by_whatsapp_and_falls_back_to_sms(api, system, messaging):
     await set_contact(api, "cust-gold")
     await emit(system, LOYALTY, tier_upgraded("cust-gold"))
-    sent = await wait_message(api, "cust-gold", lambda m: m["status"] in ("sent", "delivered"),
-                              "the tier upgrade sent")
+    sent = await wait_message(
+        api, "cust-gold", lambda m: m["status"] in ("sent", "delivered"), "the tier upgrade sent"
+    )
     assert sent["channel"] == "whatsapp" and sent["kind"] == "tier_upgraded"
     assert "niveau Or" in sent["body"]
     [whatsapp] = messaging.whatsapp.messages
@@ -40,8 +41,9 @@ async def test_a_tier_upgrade_goes_by_whatsapp_and_falls_back_to_sms(api, system
     await wait_message(api, "cust-gold", lambda m: m["status"] == "delivered", "delivered")
 
     messaging.whatsapp.fail()  # undeliverable: permanent, so SMS takes over at once
-    await set_contact(api, "cust-silver", phone="+2250701020304", country="CI",
-                      time_zone="Africa/Abidjan")
+    await set_contact(
+        api, "cust-silver", phone="+2250701020304", country="CI", time_zone="Africa/Abidjan"
+    )
     await emit(system, LOYALTY, tier_upgraded("cust-silver"))
     sms = await wait_message(api, "cust-silver", lambda m: m["status"] == "sent", "SMS sent")
     assert sms["channel"] == "sms" and sms["chain"] == "whatsapp,sms"
@@ -72,8 +74,13 @@ async def test_an_order_s_news_uses_the_delivery_phone_and_waits_for_the_order(
     api, system, messaging
 ):
     # Confirmed before placed: parked until placed brings the phone.
-    confirmed = OrderConfirmed(order_id="ord-9", customer_id="cust-9", total=45500,
-                               payment_method="cash_on_delivery", confirmed_at=utcnow())
+    confirmed = OrderConfirmed(
+        order_id="ord-9",
+        customer_id="cust-9",
+        total=45500,
+        payment_method="cash_on_delivery",
+        confirmed_at=utcnow(),
+    )
     await emit(system, ORDER, confirmed)
     await emit(system, ORDER, order_placed("ord-9", "cust-9", phone="+221781112233"))
 
@@ -85,8 +92,9 @@ async def test_an_order_s_news_uses_the_delivery_phone_and_waits_for_the_order(
 
     await eventually(both, 30, "the order's messages sent")
     assert {m.to for m in messaging.whatsapp.messages} == {"221781112233"}
-    staff_view = await api.get("/api/notifications/messages", params={"order_id": "ord-9"},
-                               role="staff")
+    staff_view = await api.get(
+        "/api/notifications/messages", params={"order_id": "ord-9"}, role="staff"
+    )
     assert staff_view.json()["total"] == 3
     invoice = next(m for m in await messages_of(api, "cust-9") if m["kind"] == "invoice_available")
     assert "45\u202f500" in invoice["body"] and "/api/billing/invoices/" in invoice["body"]
@@ -120,9 +128,13 @@ async def test_opting_out_of_an_optional_kind_sends_nothing(api, system, messagi
     await set_contact(api, "cust-quiet")
     response = await api.put(
         "/api/notifications/preferences/cust-quiet",
-        json={"choices": [{"kind": "*", "channel": c, "enabled": False}
-                          for c in ("whatsapp", "sms", "email")]},
-        role="customer", subject="cust-quiet",
+        json={
+            "choices": [
+                {"kind": "*", "channel": c, "enabled": False} for c in ("whatsapp", "sms", "email")
+            ]
+        },
+        role="customer",
+        subject="cust-quiet",
     )
     assert response.status_code == 200, response.text
     await emit(system, LOYALTY, tier_upgraded("cust-quiet"))

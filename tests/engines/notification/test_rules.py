@@ -27,7 +27,9 @@ EVERYTHING = Reach(phone="+221771234567", email="awa@example.sn")
 
 def test_the_chain_is_whatsapp_then_sms_then_email_as_far_as_the_customer_is_reachable():
     assert delivery.fallback_chain(EVERYTHING, {}, transactional=True) == [
-        "whatsapp", "sms", "email",
+        "whatsapp",
+        "sms",
+        "email",
     ]
     assert delivery.fallback_chain(PHONE, {}, transactional=True) == ["whatsapp", "sms"]
     assert delivery.fallback_chain(Reach(email="a@b.sn"), {}, transactional=False) == ["email"]
@@ -46,8 +48,7 @@ def test_opting_out_of_everything_silences_optional_messages_only():
 
 
 def test_quiet_hours_delay_optional_messages_to_their_end_in_the_local_zone():
-    abidjan = Reach(phone="+2250701020304", time_zone="Africa/Abidjan", quiet_start=21,
-                    quiet_end=8)
+    abidjan = Reach(phone="+2250701020304", time_zone="Africa/Abidjan", quiet_start=21, quiet_end=8)
     night = datetime(2026, 11, 30, 23, 15, tzinfo=UTC)  # 23:15 in Abidjan (UTC+0)
     assert delivery.send_at(night, abidjan, transactional=False) == datetime(
         2026, 12, 1, 8, 0, tzinfo=UTC
@@ -65,9 +66,7 @@ def test_quiet_hours_within_one_day():
     siesta = Reach(phone="+221771234567", quiet_start=13, quiet_end=15)
     at = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
     assert delivery.send_at(at, siesta, transactional=False) == at.replace(hour=15)
-    assert delivery.send_at(at.replace(hour=15), siesta, transactional=False) == at.replace(
-        hour=15
-    )
+    assert delivery.send_at(at.replace(hour=15), siesta, transactional=False) == at.replace(hour=15)
 
 
 def test_a_failure_is_retried_with_backoff_then_the_next_channel_takes_over():
@@ -139,8 +138,11 @@ def test_statuses_and_inbound_messages_are_read_from_the_webhook_document():
                         "value": {
                             "statuses": [
                                 {"id": "wamid.1", "status": "read"},
-                                {"id": "wamid.2", "status": "failed",
-                                 "errors": [{"code": 131026, "title": "undeliverable"}]},
+                                {
+                                    "id": "wamid.2",
+                                    "status": "failed",
+                                    "errors": [{"code": 131026, "title": "undeliverable"}],
+                                },
                                 {"id": "wamid.3", "status": "weird"},
                             ],
                             "messages": [{"from": "221771234567", "timestamp": "1764500000"}],

@@ -8,6 +8,8 @@ delivery phone) for a customer we know nothing of is parked (`NotYet`) until it 
 
 from __future__ import annotations
 
+from typing import Any
+
 from itvision.engines.billing.events import InvoiceGenerated
 from itvision.engines.groupbuy.events import GroupClosed, GroupExpired, ParticipantJoined
 from itvision.engines.loyalty.events import PointsEarned, RewardUnlocked, TierUpgraded
@@ -35,7 +37,7 @@ GROUP = ConsumerGroup(SOURCE)
 
 async def _notify(
     uow: UnitOfWork,
-    event: Event[object],
+    event: Event[Any],
     customer_id: str,
     kind: str,
     variables: dict[str, Value],
@@ -48,7 +50,7 @@ async def _notify(
 
 async def _order_news(
     uow: UnitOfWork,
-    event: Event[object],
+    event: Event[Any],
     customer_id: str,
     order_id: str,
     kind: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,7 +15,12 @@ from itvision.platform.inputs import InputModel, nonblank
 Phone = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164")]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
 Language = Literal["fr", "en"]
-KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    KindName = str
+    ChoiceKind = str
+else:  # the kinds as the API document lists them
+    KindName = Literal[tuple(KINDS)]
+    ChoiceKind = Literal[("*", *KINDS)]
 ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
 Hour = Annotated[int, Field(ge=0, le=23)]
 
@@ -59,7 +64,7 @@ class ContactPublic(BaseModel):
 
 
 class Choice(InputModel):
-    kind: KindName | Literal["*"] = Field(description="A kind of message, or * for every kind")
+    kind: ChoiceKind = Field(description="A kind of message, or * for every kind")
     channel: ChannelName
     enabled: bool
 

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 import aiosmtplib
 import httpx
@@ -216,7 +217,7 @@ class EmailChannel:
         return str(email["Message-ID"] or "")
 
 
-def _json(response: httpx.Response) -> dict[str, object]:
+def _json(response: httpx.Response) -> dict[str, Any]:
     try:
         found = response.json()
     except ValueError:
