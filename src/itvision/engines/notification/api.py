@@ -8,6 +8,7 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from starlette.types import Receive, Scope, Send
 from fastapi.responses import PlainTextResponse
 
 from itvision.engines.notification import queries
@@ -34,6 +35,7 @@ from itvision.engines.notification.schemas import (
     TemplateUpdate,
 )
 from itvision.engines.notification.services import contacts, sending, statuses, templates
+from itvision.engines.notification.services.live import hub_of
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
@@ -284,3 +286,9 @@ async def whatsapp_webhook(platform: PlatformDep, request: Request, _: Anyone) -
     for inbound in webhooks.inbound_of(document):
         await statuses.record_inbound(platform, RecordInbound(inbound.phone, inbound.at))
     return {"applied": applied}
+
+
+async def live_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+    """The Socket.IO endpoint (mounted by the app at `/socket.io`): the hub of the app's
+    platform (see `services.live`)."""
+    await hub_of(scope["app"].state.platform).asgi(scope, receive, send)

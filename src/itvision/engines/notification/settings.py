@@ -51,3 +51,11 @@ class NotificationSettings(BaseSettings):
     send_concurrency: int = Field(
         default=16, ge=1, description="Messages sent at once by the sender"
     )
+    live_redis_url: str | None = Field(
+        default=None,
+        description="Redis URL through which API processes share live (Socket.IO) messages",
+    )
+    live_channel: str = Field(default="itvision-live", description="Redis channel for them")
+    live_allowed_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to open the Socket.IO link"
+    )

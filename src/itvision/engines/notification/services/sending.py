@@ -34,8 +34,10 @@ from itvision.engines.notification.services.channels import (
     Outgoing,
     WhatsAppChannel,
 )
+from itvision.engines.notification.services.live import hub_of
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.events import Payload, utcnow
+from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 log = structlog.get_logger("itvision.notification")
@@ -62,6 +64,7 @@ async def send_due_messages(on: Runner, command: SendDueMessages) -> int:
         return 0
     contacts = await queries.contacts_by_id(on, {m.customer_id for m in due})
     limit = asyncio.Semaphore(settings.send_concurrency)
+    hub = hub_of(on) if isinstance(on, Platform) else None
     async with httpx.AsyncClient(timeout=settings.timeout_seconds) as client:
         channels = {
             "whatsapp": WhatsAppChannel(settings, client),
@@ -70,6 +73,10 @@ async def send_due_messages(on: Runner, command: SendDueMessages) -> int:
         }
 
         async def send(message: Message) -> Outcome:
+            if hub is not None and message.attempts == 0 and message.chain.startswith(
+                message.channel
+            ):  # first time out: the recipient's open app hears of it too
+                await hub.publish(message)
             async with limit:
                 return await _send_one(message, contacts.get(message.customer_id), channels, now)
 
