@@ -65,10 +65,17 @@ async def test_a_customer_hears_their_orders_and_never_another_s(api, system, me
         ):
             await emit(system, ORDER, order_placed("ord-awa", "cust-awa"))
             await emit(system, ORDER, order_placed("ord-moussa", "cust-moussa"))
-            await emit(system, ORDER, OrderConfirmed(
-                order_id="ord-awa", customer_id="cust-awa", total=45500,
-                payment_method="cash_on_delivery", confirmed_at=utcnow(),
-            ))
+            await emit(
+                system,
+                ORDER,
+                OrderConfirmed(
+                    order_id="ord-awa",
+                    customer_id="cust-awa",
+                    total=45500,
+                    payment_method="cash_on_delivery",
+                    confirmed_at=utcnow(),
+                ),
+            )
 
             async def confirmed() -> bool:
                 return {"order_id": "ord-awa", "status": "confirmed"} in heard
@@ -91,8 +98,11 @@ async def test_across_api_processes_the_news_goes_through_redis(
 
     def platform() -> Platform:
         return Platform(
-            backend_settings, bootstrap.registry(), bootstrap.consumer_groups(),
-            bootstrap.jobs(), engine_settings=[messaging.settings(**live)],
+            backend_settings,
+            bootstrap.registry(),
+            bootstrap.consumer_groups(),
+            bootstrap.jobs(),
+            engine_settings=[messaging.settings(**live)],
         )
 
     from itvision import migrations

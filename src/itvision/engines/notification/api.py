@@ -8,8 +8,8 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from starlette.types import Receive, Scope, Send
 from fastapi.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from itvision.engines.notification import queries
 from itvision.engines.notification.commands import (

@@ -11,6 +11,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 import httpx
 import structlog
@@ -65,24 +66,44 @@ async def send_due_messages(on: Runner, command: SendDueMessages) -> int:
     contacts = await queries.contacts_by_id(on, {m.customer_id for m in due})
     limit = asyncio.Semaphore(settings.send_concurrency)
     hub = hub_of(on) if isinstance(on, Platform) else None
-    async with httpx.AsyncClient(timeout=settings.timeout_seconds) as client:
-        channels = {
-            "whatsapp": WhatsAppChannel(settings, client),
-            "sms": OrangeSmsChannel(settings, client, OrangeTokens(settings)),
-            "email": EmailChannel(settings),
-        }
+    channels = _channels_of(on, settings)
 
-        async def send(message: Message) -> Outcome:
-            if hub is not None and message.attempts == 0 and message.chain.startswith(
-                message.channel
-            ):  # first time out: the recipient's open app hears of it too
-                await hub.publish(message)
-            async with limit:
-                return await _send_one(message, contacts.get(message.customer_id), channels, now)
+    async def send(message: Message) -> Outcome:
+        if (
+            hub is not None and message.attempts == 0 and message.chain.startswith(message.channel)
+        ):  # first time out: the recipient's open app hears of it too
+            await hub.publish(message)
+        async with limit:
+            return await _send_one(message, contacts.get(message.customer_id), channels, now)
 
-        outcomes = await asyncio.gather(*(send(m) for m in due))
+    outcomes = await asyncio.gather(*(send(m) for m in due))
     await _record(on, outcomes, settings)
     return len(outcomes)
+
+
+class Channels(dict[str, object]):
+    """The adapters of one platform, sharing one HTTP client (its connections, and Orange's
+    token, outlive a batch: making a client loads the TLS settings again)."""
+
+    def __init__(self, settings: NotificationSettings) -> None:
+        self.client = httpx.AsyncClient(timeout=settings.timeout_seconds)
+        super().__init__(
+            whatsapp=WhatsAppChannel(settings, self.client),
+            sms=OrangeSmsChannel(settings, self.client, OrangeTokens(settings)),
+            email=EmailChannel(settings),
+        )
+
+
+_CHANNELS: WeakKeyDictionary[Platform, Channels] = WeakKeyDictionary()
+
+
+def _channels_of(on: Runner, settings: NotificationSettings) -> Channels:
+    if not isinstance(on, Platform):
+        return Channels(settings)
+    found = _CHANNELS.get(on)
+    if found is None or found.client.is_closed:
+        found = _CHANNELS[on] = Channels(settings)
+    return found
 
 
 async def _send_one(
