@@ -206,7 +206,9 @@ async def main(args: argparse.Namespace) -> None:
     simulator = await serve(whatsapp.app, sock)
     from tests.support.messaging import Messaging
 
-    notification_settings = Messaging(whatsapp, None, None, url, "http://unused", 25).settings(  # type: ignore[arg-type]
+    notification_settings = Messaging(
+        whatsapp, None, None, None, url, "http://unused", 25
+    ).settings(  # type: ignore[arg-type]
         attempts_per_channel=3
     )
     platform = Platform(

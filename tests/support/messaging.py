@@ -29,6 +29,7 @@ from itvision.platform.system import Platform
 from itvision.settings import Settings
 from itvision.simulators.orange_sms import OrangeSmsSimulator
 from itvision.simulators.server import Running, bound_socket, serve
+from itvision.simulators.webpush import WebPushSimulator
 from itvision.simulators.whatsapp import WhatsAppSimulator
 from tests.support.api import ApiClient
 
@@ -41,6 +42,8 @@ SIMULATED = {
     "orange_sms_client_id": "sms-client",
     "orange_sms_client_secret": "sms-secret",
     "orange_sms_sender": "+221770000000",
+    # a P-256 private key (base64url, raw), made for the tests
+    "vapid_private_key": "Lkm4vT9-6pV2xN0mKc1sCw3kVqk5wYQ6m3G1H8yq2ZU",
 }
 
 
@@ -60,6 +63,7 @@ class Messaging:
     whatsapp: WhatsAppSimulator
     sms: OrangeSmsSimulator
     mailbox: Mailbox
+    push: WebPushSimulator
     whatsapp_url: str
     sms_url: str
     smtp_port: int
@@ -79,7 +83,8 @@ class Messaging:
 
 @asynccontextmanager
 async def running_messaging() -> AsyncIterator[Messaging]:
-    wa_socket, sms_socket = bound_socket(), bound_socket()
+    wa_socket, sms_socket, push_socket = bound_socket(), bound_socket(), bound_socket()
+    push = WebPushSimulator("http://{}:{}".format(*push_socket.getsockname()[:2]))
     wa_url = "http://{}:{}".format(*wa_socket.getsockname()[:2])
     sms_url = "http://{}:{}".format(*sms_socket.getsockname()[:2])
     whatsapp = WhatsAppSimulator(
@@ -100,7 +105,8 @@ async def running_messaging() -> AsyncIterator[Messaging]:
     servers: list[Running] = [await serve(whatsapp.app, wa_socket)]
     try:
         servers.append(await serve(sms.app, sms_socket))
-        yield Messaging(whatsapp, sms, mailbox, wa_url, sms_url, smtp_port)
+        servers.append(await serve(push.app, push_socket))
+        yield Messaging(whatsapp, sms, mailbox, push, wa_url, sms_url, smtp_port)
     finally:
         for server in servers:
             await server.stop()

@@ -3,6 +3,8 @@ sends through the simulators (WhatsApp, Orange SMS) and a real SMTP server."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from itvision.engines.loyalty.events import SOURCE as LOYALTY
@@ -141,3 +143,17 @@ async def test_opting_out_of_an_optional_kind_sends_nothing(api, system, messagi
     failed = await wait_message(api, "cust-quiet", lambda m: m["status"] == "failed", "recorded")
     assert "turned off" in failed["last_error"]
     assert messaging.whatsapp.messages == []
+
+
+async def test_a_subscribed_browser_gets_a_web_push_too(api, system, messaging):
+    subscription = messaging.push.subscribe()
+    keys = subscription["keys"]
+    push = {"endpoint": subscription["endpoint"], "p256dh": keys["p256dh"], "auth": keys["auth"]}
+    await set_contact(api, "cust-web", push=push)
+    await emit(system, LOYALTY, tier_upgraded("cust-web"))
+    [event] = await wait_published(system, "notification.push.sent", 1)
+    assert event["deviceId"] == subscription["endpoint"] and event["title"] == "Nouveau niveau"
+    [browser] = messaging.push.subscriptions.values()
+    [received] = browser.received
+    assert json.loads(received)["body"] == "Félicitations ! Vous passez au niveau Or."
+    assert len(messaging.whatsapp.messages) == 1  # the chain's message went as well

@@ -82,6 +82,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     parameters: Mapped[str] = mapped_column(Text, default="[]")
     status: Mapped[str] = mapped_column(String(20))
+    push: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Also pushed to the customer's browser (Web Push), once, when first sent."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))

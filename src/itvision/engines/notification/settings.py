@@ -44,6 +44,13 @@ class NotificationSettings(BaseSettings):
     email_from: str = Field(
         default="IT Vision <notifications@itvision.sn>", description="Sender of emails"
     )
+    vapid_private_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="VAPID private key (base64url, raw or DER) signing Web Push; none: no push",
+    )
+    vapid_subject: str = Field(
+        default="mailto:notifications@itvision.sn", description="VAPID `sub` claim"
+    )
     attempts_per_channel: int = Field(
         default=3, ge=1, description="Attempts on a channel before the next one of the chain"
     )

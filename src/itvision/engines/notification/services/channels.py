@@ -19,6 +19,10 @@ whether it talks to the real service or to a local simulator.
   outboundSMSTextMessage: {message}}` → 201 with `resourceURL`; errors
   `requestError.serviceException|policyException.{messageId, text}`.
 - Email — SMTP through aiosmtplib (`aiosmtplib.send`, STARTTLS optional).
+- Web Push — pywebpush's `webpush_async` (RFC 8291 `aes128gcm` encryption to the browser's
+  `p256dh`/`auth` keys, RFC 8292 VAPID `Authorization: vapid t=…, k=…` with `sub`, `aud` the
+  endpoint's origin, `exp`), `TTL` one day; 404/410 from the push service: the subscription
+  is gone (permanent).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 
 import aiosmtplib
 import httpx
+from pywebpush import WebPushException, webpush_async
 
 from itvision.engines.notification.settings import NotificationSettings
 
@@ -215,6 +220,45 @@ class EmailChannel:
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise ChannelError(f"SMTP failed: {exc!r}") from exc
         return str(email["Message-ID"] or "")
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+class WebPushChannel:
+    provider = "web_push"
+
+    def __init__(self, settings: NotificationSettings) -> None:
+        self.settings = settings
+
+    async def push(self, target: PushTarget, payload: str) -> None:
+        key = self.settings.vapid_private_key.get_secret_value()
+        if not key:
+            raise ChannelError("no VAPID key configured", permanent=True)
+        subscription = {
+            "endpoint": target.endpoint,
+            "keys": {"p256dh": target.p256dh, "auth": target.auth},
+        }
+        try:
+            await webpush_async(
+                subscription,
+                data=payload,
+                vapid_private_key=key,
+                vapid_claims={"sub": self.settings.vapid_subject},
+                ttl=86400,
+                timeout=self.settings.timeout_seconds,
+            )
+        except WebPushException as exc:
+            status = getattr(exc.response, "status", None) or getattr(
+                exc.response, "status_code", None
+            )
+            raise ChannelError(f"Web Push refused: {exc}", permanent=status in (404, 410)) from exc
+        except (OSError, ValueError) as exc:
+            raise ChannelError(f"Web Push failed: {exc!r}") from exc
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -56,6 +56,7 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
             body=rendered.body,
             parameters=json.dumps(rendered.parameters, ensure_ascii=False),
             status="queued" if chain else "failed",
+            push=bool(chain) and "push" in delivery.extra_channels(reach, choices),
             attempts=0,
             next_attempt_at=delivery.send_at(now, reach, transactional=kind.transactional),
             created_at=now,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
@@ -22,6 +22,7 @@ from itvision.engines.notification.events import (
     SOURCE,
     EmailSent,
     NotificationFailed,
+    PushSent,
     SmsSent,
     WhatsappSent,
 )
@@ -33,6 +34,8 @@ from itvision.engines.notification.services.channels import (
     OrangeSmsChannel,
     OrangeTokens,
     Outgoing,
+    PushTarget,
+    WebPushChannel,
     WhatsAppChannel,
 )
 from itvision.engines.notification.services.live import hub_of
@@ -54,6 +57,7 @@ class Outcome:
     provider_message_id: str | None = None
     error: str | None = None
     permanent: bool = False
+    pushed_to: str | None = None
 
 
 async def send_due_messages(on: Runner, command: SendDueMessages) -> int:
@@ -74,11 +78,42 @@ async def send_due_messages(on: Runner, command: SendDueMessages) -> int:
         ):  # first time out: the recipient's open app hears of it too
             await hub.publish(message)
         async with limit:
-            return await _send_one(message, contacts.get(message.customer_id), channels, now)
+            contact = contacts.get(message.customer_id)
+            outcome = await _send_one(message, contact, channels, now)
+            if first_time(message) and message.push and contact and contact.push_endpoint:
+                outcome = await _push(channels.push, message, contact, outcome)
+            return outcome
 
     outcomes = await asyncio.gather(*(send(m) for m in due))
     await _record(on, outcomes, settings)
     return len(outcomes)
+
+
+def first_time(message: Message) -> bool:
+    return message.attempts == 0 and message.chain.startswith(message.channel)
+
+
+async def _push(
+    channel: WebPushChannel, message: Message, contact: Contact, outcome: Outcome
+) -> Outcome:
+    target = PushTarget(
+        contact.push_endpoint or "", contact.push_p256dh or "", contact.push_auth or ""
+    )
+    payload = json.dumps(
+        {
+            "title": message.subject,
+            "body": message.body,
+            "kind": message.kind,
+            "order_id": message.order_id,
+        },
+        ensure_ascii=False,
+    )
+    try:
+        await channel.push(target, payload)
+    except ChannelError as exc:  # push is extra: the message goes by its chain anyway
+        log.info("push not sent", message_id=message.id, error=exc.message)
+        return outcome
+    return replace(outcome, pushed_to=target.endpoint)
 
 
 class Channels(dict[str, object]):
@@ -92,6 +127,7 @@ class Channels(dict[str, object]):
             sms=OrangeSmsChannel(settings, self.client, OrangeTokens(settings)),
             email=EmailChannel(settings),
         )
+        self.push = WebPushChannel(settings)
 
 
 _CHANNELS: WeakKeyDictionary[Platform, Channels] = WeakKeyDictionary()
@@ -154,6 +190,20 @@ async def _record(on: Runner, outcomes: list[Outcome], settings: NotificationSet
             if message is None or message.status != "queued" or message.channel != outcome.channel:
                 continue
             message.updated_at = now
+            if outcome.pushed_to is not None:
+                uow.emit(
+                    PushSent(
+                        notification_id=message.id,
+                        customer_id=message.customer_id,
+                        template=message.kind,
+                        locale=message.locale,
+                        provider="web_push",
+                        cause_event_id=message.cause_event_id,
+                        sent_at=now,
+                        device_id=outcome.pushed_to[-200:],
+                        title=message.subject,
+                    )
+                )
             if outcome.error is None:
                 message.status = "sent"
                 message.sent_at = now
