@@ -157,3 +157,16 @@ async def test_a_subscribed_browser_gets_a_web_push_too(api, system, messaging):
     [received] = browser.received
     assert json.loads(received)["body"] == "Félicitations ! Vous passez au niveau Or."
     assert len(messaging.whatsapp.messages) == 1  # the chain's message went as well
+
+
+async def test_a_rate_limited_channel_is_retried_with_backoff_before_the_next_one(
+    api, system, messaging
+):
+    messaging.whatsapp.fail(code=130429, status=429)  # rate limited: worth trying again
+    await set_contact(api, "cust-busy")
+    await emit(system, LOYALTY, tier_upgraded("cust-busy"))
+    retried = await wait_message(api, "cust-busy", lambda m: m["attempts"] == 1, "a retry")
+    assert retried["status"] == "queued" and retried["channel"] == "whatsapp"
+    assert "130429" in retried["last_error"]
+    sent = await wait_message(api, "cust-busy", lambda m: m["status"] == "sent", "the SMS")
+    assert sent["channel"] == "sms"  # two attempts on WhatsApp (the tests' setting), then SMS
