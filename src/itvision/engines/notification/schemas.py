@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from itvision.engines.notification.rules.delivery import CHANNELS
 from itvision.engines.notification.rules.templates import KINDS
@@ -18,9 +18,11 @@ Language = Literal["fr", "en"]
 if TYPE_CHECKING:
     KindName = str
     ChoiceKind = str
-else:  # the kinds as the API document lists them
+    TimeZone = str
+else:  # the kinds and IANA time zones, as the API document lists them
     KindName = Literal[tuple(KINDS)]
     ChoiceKind = Literal[("*", *KINDS)]
+    TimeZone = Literal[tuple(sorted(available_timezones()))]
 ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
 Hour = Annotated[int, Field(ge=0, le=23)]
 
@@ -36,17 +38,10 @@ class ContactUpdate(InputModel):
     email: Email | None = None
     language: Language = "fr"
     country: Literal["SN", "CI"] = "SN"
-    time_zone: Annotated[str, nonblank(60)] = "Africa/Dakar"
+    time_zone: TimeZone = "Africa/Dakar"
     quiet_start: Hour | None = Field(default=None, description="Local hour quiet hours begin")
     quiet_end: Hour | None = Field(default=None, description="Local hour quiet hours end")
     push: PushSubscription | None = None
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            raise ValueError("unknown time zone (IANA name such as Africa/Dakar)")
-        return value
 
 
 class ContactPublic(BaseModel):
