@@ -170,3 +170,41 @@ async def test_a_rate_limited_channel_is_retried_with_backoff_before_the_next_on
     assert "130429" in retried["last_error"]
     sent = await wait_message(api, "cust-busy", lambda m: m["status"] == "sent", "the SMS")
     assert sent["channel"] == "sms"  # two attempts on WhatsApp (the tests' setting), then SMS
+
+
+async def test_group_buy_participants_hear_of_the_tier_their_group_reached(api, system, messaging):
+    from itvision.engines.groupbuy.events import SOURCE as GROUPBUY
+    from itvision.engines.groupbuy.events import ParticipantJoined, ThresholdReached
+
+    for i, customer in enumerate(("cust-g1", "cust-g2"), start=1):
+        await set_contact(api, customer, phone=f"+22177000000{i}")
+        await emit(
+            system,
+            GROUPBUY,
+            ParticipantJoined(
+                group_id="GB-1",
+                customer_id=customer,
+                quantity=1,
+                total_quantity=i,
+                participant_count=i,
+                joined_at=utcnow(),
+            ),
+        )
+        await wait_message(api, customer, lambda m: m["kind"] == "group_joined", "joined")
+    await emit(
+        system,
+        GROUPBUY,
+        ThresholdReached(
+            group_id="GB-1",
+            product_id="p-1",
+            threshold_quantity=2,
+            total_quantity=2,
+            unit_price=39000,
+            reached_at=utcnow(),
+        ),
+    )
+    for customer in ("cust-g1", "cust-g2"):
+        tier = await wait_message(
+            api, customer, lambda m: m["kind"] == "group_tier_reached", "the tier news"
+        )
+        assert "39\u202f000" in tier["body"]

@@ -80,3 +80,9 @@ class RecordInbound:
 
     phone: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class JoinGroup:
+    group_id: str
+    customer_id: str

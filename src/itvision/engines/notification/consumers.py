@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from itvision.engines.billing.events import InvoiceGenerated
-from itvision.engines.groupbuy.events import GroupClosed, GroupExpired, ParticipantJoined
+from itvision.engines.groupbuy.events import (
+    GroupClosed,
+    GroupExpired,
+    ParticipantJoined,
+    ThresholdReached,
+)
 from itvision.engines.loyalty.events import PointsEarned, RewardUnlocked, TierUpgraded
 from itvision.engines.notification import queries
-from itvision.engines.notification.commands import LearnPhone, Notify
+from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify
 from itvision.engines.notification.events import SOURCE
 from itvision.engines.notification.rules.templates import Money, Value
 from itvision.engines.notification.services import messages
@@ -204,6 +209,7 @@ async def reward_unlocked(event: Event[RewardUnlocked], uow: UnitOfWork) -> None
 @GROUP.on("groupbuy.participant.joined")
 async def group_joined(event: Event[ParticipantJoined], uow: UnitOfWork) -> None:
     j = event.payload
+    await messages.join_group(uow, JoinGroup(j.group_id, j.customer_id))
     await _notify(
         uow,
         event,
@@ -211,6 +217,20 @@ async def group_joined(event: Event[ParticipantJoined], uow: UnitOfWork) -> None
         "group_joined",
         {"group_id": j.group_id, "participants": j.participant_count},
     )
+
+
+@GROUP.on("groupbuy.threshold.reached")
+async def group_tier_reached(event: Event[ThresholdReached], uow: UnitOfWork) -> None:
+    t = event.payload
+    price = Money(t.unit_price, t.currency)
+    for customer_id in await queries.group_members(uow, t.group_id):
+        await _notify(
+            uow,
+            event,
+            customer_id,
+            "group_tier_reached",
+            {"group_id": t.group_id, "unit_price": price},
+        )
 
 
 @GROUP.on("groupbuy.group.closed")

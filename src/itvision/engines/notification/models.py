@@ -92,3 +92,13 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class GroupMember(Base):
+    """Who joined a group buy (from `groupbuy.participant.joined`): told when it reaches a
+    price tier, an event that does not list them."""
+
+    __tablename__ = "notification_group_members"
+
+    group_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200), primary_key=True)

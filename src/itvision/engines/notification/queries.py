@@ -6,7 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from itvision.engines.notification.models import Contact, Message, Preference, Template
+from itvision.engines.notification.models import (
+    Contact,
+    GroupMember,
+    Message,
+    Preference,
+    Template,
+)
 from itvision.engines.notification.rules.delivery import Reach
 from itvision.engines.notification.rules.templates import BUILT_IN, Text
 from itvision.platform.errors import NotFound
@@ -117,3 +123,13 @@ async def contacts_by_id(on: Runner, customer_ids: set[str]) -> dict[str, Contac
     async with read_session(on) as session:
         rows = await session.scalars(select(Contact).where(Contact.customer_id.in_(customer_ids)))
         return {c.customer_id: c for c in rows}
+
+
+async def group_members(on: Runner, group_id: str) -> list[str]:
+    async with read_session(on) as session:
+        rows = await session.scalars(
+            select(GroupMember.customer_id)
+            .where(GroupMember.group_id == group_id)
+            .order_by(GroupMember.customer_id)
+        )
+        return list(rows)

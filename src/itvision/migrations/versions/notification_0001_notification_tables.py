@@ -20,6 +20,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "notification_group_members",
+        sa.Column("group_id", sa.String(length=100), nullable=False),
+        sa.Column("customer_id", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "group_id", "customer_id", name=op.f("pk_notification_group_members")
+        ),
+    )
+    op.create_table(
         "notification_contacts",
         sa.Column("customer_id", sa.String(length=200), nullable=False),
         sa.Column("phone", sa.String(length=20), nullable=True),
@@ -110,6 +118,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("notification_group_members")
     op.drop_table("notification_templates")
     op.drop_table("notification_preferences")
     op.drop_index(

@@ -11,9 +11,9 @@ import uuid
 from sqlalchemy import select
 
 from itvision.engines.notification import queries
-from itvision.engines.notification.commands import LearnPhone, Notify
+from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify
 from itvision.engines.notification.events import SOURCE, NotificationFailed, NotificationQueued
-from itvision.engines.notification.models import Contact, Message
+from itvision.engines.notification.models import Contact, GroupMember, Message
 from itvision.engines.notification.rules import delivery
 from itvision.engines.notification.rules.templates import KINDS, render
 from itvision.platform.events import utcnow
@@ -107,3 +107,11 @@ async def learn_phone(on: Runner, command: LearnPhone) -> None:
         elif not contact.phone:
             contact.phone = command.phone
             contact.updated_at = utcnow()
+
+
+async def join_group(on: Runner, command: JoinGroup) -> None:
+    """Remember a group buy's participant, to tell them of the tiers it reaches."""
+    async with unit_of_work(on, SOURCE) as uow:
+        key = (command.group_id, command.customer_id)
+        if await uow.session.get(GroupMember, key) is None:
+            uow.session.add(GroupMember(group_id=command.group_id, customer_id=command.customer_id))
