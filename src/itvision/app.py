@@ -21,6 +21,7 @@ from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
+from itvision.engines.notification.api import live_endpoint
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
 from itvision.platform.inputs import check_request
@@ -99,6 +100,8 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
 
     for prefix, tag, router in mounted:
         app.include_router(router, prefix=prefix, tags=[tag])
+    # Live in-app messages (Socket.IO), signed in with the API's bearer tokens.
+    app.mount("/socket.io", live_endpoint)
     app.add_middleware(RequestGuard, rules=rules)
     app.add_middleware(SecurityHeaders)  # last added, outermost: on the guard's answers too
     document_api(app)

@@ -279,10 +279,13 @@ def simulators(
     approve_at_once: Annotated[
         bool, typer.Option("--approve-at-once", help="Pay every session as soon as it is made")
     ] = False,
+    messaging: Annotated[
+        bool, typer.Option("--messaging", help="Also the WhatsApp and Orange SMS simulators")
+    ] = False,
 ) -> None:
     """The Wave and Orange Money simulators on local ports (those of the payment settings),
-    set up as the payment adapters expect with ITVISION_PAYMENT_SIMULATORS=true; until
-    Ctrl-C."""
+    set up as the payment adapters expect with ITVISION_PAYMENT_SIMULATORS=true (with
+    --messaging, WhatsApp and Orange SMS too, on free ports it prints); until Ctrl-C."""
     import signal
     import threading
 
@@ -303,11 +306,21 @@ def simulators(
     )
     console.print(f"Orange Money simulator: {found.orange_money_url}")
     console.print("point the API at them with ITVISION_PAYMENT_SIMULATORS=true; Ctrl-C to stop")
+    chat = None
+    if messaging:
+        from itvision.engines.notification.settings import NotificationSettings
+        from itvision.simulators.messaging import MessagingSimulators
+
+        chat = MessagingSimulators(read_settings(NotificationSettings), payment.public_url)
+        for name, value in chat.start().environment().items():
+            console.print(f"export {name}={value}")
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     running.stop()
+    if chat is not None:
+        chat.stop()
 
 
 @app.command()

@@ -48,6 +48,30 @@ class WhatsappSent(NotificationSent):
     to_phone: str = Field(pattern=PHONE, description="E.164, e.g. +2250701234567")
 
 
+class NotificationFailed(Payload):
+    """Every channel of the message's fallback chain failed, or none could reach the
+    recipient (no contact, opted out of every channel)."""
+
+    notification_id: str
+    customer_id: str | None = None
+    template: str
+    channels_tried: list[str] = Field(default_factory=list)
+    reason: str = Field(description="Why, in English (provider error or missing contact)")
+    cause_event_id: str | None = None
+    failed_at: UtcDatetime
+
+
+class NotificationQueued(Payload):
+    """A message was recorded to send: its commit wakes the sender at once."""
+
+    notification_id: str
+    customer_id: str | None = None
+    template: str
+    channel: str
+    cause_event_id: str | None = None
+    queued_at: UtcDatetime
+
+
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "notification.email.sent",
@@ -75,6 +99,20 @@ TOPICS: tuple[Topic, ...] = (
         WhatsappSent,
         SOURCE,
         "A WhatsApp message was sent (WhatsApp envoyé)",
+        key="notification_id",
+    ),
+    Topic(
+        "notification.message.failed",
+        NotificationFailed,
+        SOURCE,
+        "A message could not be delivered by any channel (Notification échouée)",
+        key="notification_id",
+    ),
+    Topic(
+        "notification.message.queued",
+        NotificationQueued,
+        SOURCE,
+        "A message was queued to send (Notification en attente)",
         key="notification_id",
     ),
 )

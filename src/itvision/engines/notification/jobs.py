@@ -1,0 +1,29 @@
+"""The notification engine's periodic work, run by `serve` and `worker`: the sender. Within
+each run (a few seconds, under the job's lease) it sends what is due, then waits for the next
+`notification.message.queued` commit (this process's, or another's through PostgreSQL
+NOTIFY) instead of a tick, so a message leaves right after the event that caused it."""
+
+import time
+
+from itvision.engines.notification.commands import SendDueMessages
+from itvision.engines.notification.services.sending import send_due_messages
+from itvision.platform.jobs import PeriodicJob
+from itvision.platform.system import Platform
+
+RUN_SECONDS = 3.0
+QUEUED = ("notification.message.queued",)
+
+
+async def send_messages(platform: Platform) -> int:
+    tried = 0
+    until = time.monotonic() + RUN_SECONDS
+    while (left := until - time.monotonic()) > 0:
+        seen = platform.notifier.generation
+        sent = await send_due_messages(platform, SendDueMessages())
+        tried += sent
+        if not sent:
+            await platform.notifier.wait(seen, min(left, 1.0), QUEUED)
+    return tried
+
+
+JOBS = [PeriodicJob("notification-send", 0.05, send_messages)]

@@ -1,0 +1,135 @@
+"""Reads of the notification engine: contacts, preferences, templates, messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from itvision.engines.notification.models import (
+    Contact,
+    GroupMember,
+    Message,
+    Preference,
+    Template,
+)
+from itvision.engines.notification.rules.delivery import Reach
+from itvision.engines.notification.rules.templates import BUILT_IN, Text
+from itvision.platform.errors import NotFound
+from itvision.platform.uow import Runner, read_session
+
+
+def reach_of(contact: Contact | None) -> Reach:
+    if contact is None:
+        return Reach()
+    return Reach(
+        phone=contact.phone,
+        email=contact.email,
+        push=bool(contact.push_endpoint),
+        time_zone=contact.time_zone,
+        quiet_start=contact.quiet_start,
+        quiet_end=contact.quiet_end,
+    )
+
+
+async def contact(on: Runner, customer_id: str) -> Contact | None:
+    async with read_session(on) as session:
+        return await session.get(Contact, customer_id)
+
+
+async def contact_of(on: Runner, customer_id: str) -> Contact:
+    found = await contact(on, customer_id)
+    if found is None:
+        raise NotFound("contact not found", field="customer_id")
+    return found
+
+
+async def choices_for(on: Runner, customer_id: str, kind: str) -> dict[str, bool]:
+    """The customer's on/off per channel for `kind` (a choice made for kind `*` applies to
+    every kind it was not overridden for)."""
+    async with read_session(on) as session:
+        rows = await session.scalars(
+            select(Preference).where(
+                Preference.customer_id == customer_id, Preference.kind.in_((kind, "*"))
+            )
+        )
+        found = sorted(rows, key=lambda p: p.kind != "*")  # the kind's own choice wins
+        return {p.channel: p.enabled for p in found}
+
+
+async def preferences(on: Runner, customer_id: str) -> list[Preference]:
+    async with read_session(on) as session:
+        rows = await session.scalars(
+            select(Preference)
+            .where(Preference.customer_id == customer_id)
+            .order_by(Preference.kind, Preference.channel)
+        )
+        return list(rows)
+
+
+async def template_text(on: Runner, kind: str, locale: str) -> Text:
+    async with read_session(on) as session:
+        edited = await session.get(Template, (kind, locale))
+    if edited is not None:
+        return Text(edited.subject, edited.body)
+    return BUILT_IN.get((kind, locale)) or BUILT_IN[(kind, "fr")]
+
+
+async def edited_templates(on: Runner) -> dict[tuple[str, str], Template]:
+    async with read_session(on) as session:
+        return {(t.kind, t.locale): t for t in await session.scalars(select(Template))}
+
+
+async def message(on: Runner, message_id: str) -> Message:
+    async with read_session(on) as session:
+        found = await session.get(Message, message_id)
+    if found is None:
+        raise NotFound("message not found", field="message_id")
+    return found
+
+
+async def messages(
+    on: Runner,
+    *,
+    customer_id: str | None = None,
+    order_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Message]:
+    query = select(Message).order_by(Message.created_at.desc(), Message.id).limit(limit)
+    if customer_id is not None:
+        query = query.where(Message.customer_id == customer_id)
+    if order_id is not None:
+        query = query.where(Message.order_id == order_id)
+    async with read_session(on) as session:
+        return list(await session.scalars(query.offset(offset)))
+
+
+async def due_messages(on: Runner, now: datetime, limit: int) -> list[Message]:
+    async with read_session(on) as session:
+        rows = await session.scalars(
+            select(Message)
+            .where(
+                Message.status == "queued",
+                or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+            )
+            .order_by(Message.next_attempt_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+
+async def contacts_by_id(on: Runner, customer_ids: set[str]) -> dict[str, Contact]:
+    async with read_session(on) as session:
+        rows = await session.scalars(select(Contact).where(Contact.customer_id.in_(customer_ids)))
+        return {c.customer_id: c for c in rows}
+
+
+async def group_members(on: Runner, group_id: str) -> list[str]:
+    async with read_session(on) as session:
+        rows = await session.scalars(
+            select(GroupMember.customer_id)
+            .where(GroupMember.group_id == group_id)
+            .order_by(GroupMember.customer_id)
+        )
+        return list(rows)

@@ -1,0 +1,117 @@
+"""Messages recorded to send, in the unit of work of the event that causes them (no provider
+is called here): the recipient's channels chosen by the rules, the template rendered in their
+language, one row per event and recipient (a redelivered event finds its row and stops).
+The commit emits `notification.message.queued`, which wakes the sender at once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import select
+
+from itvision.engines.notification import queries
+from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify
+from itvision.engines.notification.events import SOURCE, NotificationFailed, NotificationQueued
+from itvision.engines.notification.models import Contact, GroupMember, Message
+from itvision.engines.notification.rules import delivery
+from itvision.engines.notification.rules.templates import KINDS, render
+from itvision.platform.events import utcnow
+from itvision.platform.uow import Runner, unit_of_work
+
+
+async def notify_customer(on: Runner, command: Notify) -> Message | None:
+    """Queue the message `command` asks for; `None` when it exists already (same event)."""
+    async with unit_of_work(on, SOURCE) as uow:
+        session = uow.session
+        found = await session.scalar(
+            select(Message.id).where(
+                Message.cause_event_id == command.cause_event_id,
+                Message.customer_id == command.customer_id,
+            )
+        )
+        if found is not None:
+            return None
+        now = utcnow()
+        kind = KINDS[command.kind]
+        contact = await session.get(Contact, command.customer_id)
+        reach = queries.reach_of(contact)
+        language = contact.language if contact else "fr"
+        country = contact.country if contact else "SN"
+        choices = await queries.choices_for(uow, command.customer_id, command.kind)
+        chain = delivery.fallback_chain(reach, choices, transactional=kind.transactional)
+        text = await queries.template_text(uow, command.kind, language)
+        rendered = render(text, command.variables, language, country, reach.time_zone)
+        message = Message(
+            id=str(uuid.uuid4()),
+            cause_event_id=command.cause_event_id,
+            customer_id=command.customer_id,
+            order_id=command.order_id,
+            kind=command.kind,
+            locale=language,
+            chain=",".join(chain),
+            channel=chain[0] if chain else "none",
+            recipient=None,
+            subject=rendered.subject,
+            body=rendered.body,
+            parameters=json.dumps(rendered.parameters, ensure_ascii=False),
+            status="queued" if chain else "failed",
+            push=bool(chain) and "push" in delivery.extra_channels(reach, choices),
+            attempts=0,
+            next_attempt_at=delivery.send_at(now, reach, transactional=kind.transactional),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(message)
+        if chain:
+            uow.emit(
+                NotificationQueued(
+                    notification_id=message.id,
+                    customer_id=message.customer_id,
+                    template=message.kind,
+                    channel=message.channel,
+                    cause_event_id=message.cause_event_id,
+                    queued_at=now,
+                )
+            )
+        else:
+            message.last_error = "no channel reaches the customer (or every one is turned off)"
+            uow.emit(
+                NotificationFailed(
+                    notification_id=message.id,
+                    customer_id=message.customer_id,
+                    template=message.kind,
+                    reason=message.last_error,
+                    cause_event_id=message.cause_event_id,
+                    failed_at=now,
+                )
+            )
+        return message
+
+
+async def learn_phone(on: Runner, command: LearnPhone) -> None:
+    """An order's delivery phone becomes the customer's number when none is known."""
+    async with unit_of_work(on, SOURCE) as uow:
+        contact = await uow.session.get(Contact, command.customer_id)
+        if contact is None:
+            uow.session.add(
+                Contact(
+                    customer_id=command.customer_id,
+                    phone=command.phone,
+                    country=command.country,
+                    time_zone="Africa/Abidjan" if command.country == "CI" else "Africa/Dakar",
+                    language="fr",
+                    updated_at=utcnow(),
+                )
+            )
+        elif not contact.phone:
+            contact.phone = command.phone
+            contact.updated_at = utcnow()
+
+
+async def join_group(on: Runner, command: JoinGroup) -> None:
+    """Remember a group buy's participant, to tell them of the tiers it reaches."""
+    async with unit_of_work(on, SOURCE) as uow:
+        key = (command.group_id, command.customer_id)
+        if await uow.session.get(GroupMember, key) is None:
+            uow.session.add(GroupMember(group_id=command.group_id, customer_id=command.customer_id))

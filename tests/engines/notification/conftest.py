@@ -1,0 +1,4 @@
+"""The notification engine's tests run the real system with its adapters on the simulators
+and a real SMTP server."""
+
+from tests.support.messaging import api, messaging, system  # noqa: F401
