@@ -183,6 +183,9 @@ async def shipment_updated(event: Event[ShipmentUpdated], uow: UnitOfWork) -> No
 @GROUP.on("loyalty.points.earned")
 async def points_earned(event: Event[PointsEarned], uow: UnitOfWork) -> None:
     p = event.payload
+    if p.status == "pending":
+        # Not spendable until the order is delivered: the customer hears of them then.
+        return
     await _notify(
         uow,
         event,
