@@ -121,14 +121,22 @@ async def messaging() -> AsyncIterator[Messaging]:
 
 
 @pytest.fixture
-async def system(backend_settings: Settings, messaging: Messaging) -> AsyncIterator[Platform]:
+def notification_overrides() -> dict[str, Any]:
+    """Notification settings a test changes (parametrize this name to change them)."""
+    return {}
+
+
+@pytest.fixture
+async def system(
+    backend_settings: Settings, messaging: Messaging, notification_overrides: dict[str, Any]
+) -> AsyncIterator[Platform]:
     """The real system (as tests/conftest.py's), its messaging adapters on the simulators."""
     platform = Platform(
         backend_settings,
         bootstrap.registry(),
         bootstrap.consumer_groups(),
         bootstrap.jobs(),
-        engine_settings=[messaging.settings()],
+        engine_settings=[messaging.settings(**notification_overrides)],
     )
     await migrations.upgrade(platform.db)
     await platform.start()

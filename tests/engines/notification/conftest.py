@@ -1,4 +1,9 @@
 """The notification engine's tests run the real system with its adapters on the simulators
 and a real SMTP server."""
 
-from tests.support.messaging import api, messaging, system  # noqa: F401
+from tests.support.messaging import (  # noqa: F401
+    api,
+    messaging,
+    notification_overrides,
+    system,
+)

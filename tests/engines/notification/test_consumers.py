@@ -115,6 +115,15 @@ async def test_email_is_the_last_resort_through_a_real_smtp_server(api, system, 
     await wait_published(system, "notification.email.sent", 1)
 
 
+@pytest.mark.parametrize("notification_overrides", [{"whatsapp_token": ""}])
+async def test_a_channel_without_credentials_is_skipped_without_a_call(api, system, messaging):
+    await set_contact(api, "cust-nowa")
+    await emit(system, LOYALTY, tier_upgraded("cust-nowa"))
+    sent = await wait_message(api, "cust-nowa", lambda m: m["status"] == "sent", "SMS sent")
+    assert sent["channel"] == "sms" and sent["last_error"] == "whatsapp is not configured"
+    assert messaging.whatsapp.messages == [] and len(messaging.sms.messages) == 1
+
+
 async def test_when_every_channel_fails_the_message_fails_with_an_event(api, system, messaging):
     messaging.whatsapp.fail()
     messaging.sms.failure = 403

@@ -36,7 +36,7 @@ class NotificationSettings(BaseSettings):
         default="+221000000000", description="Sender number (E.164) of the SMS contract"
     )
     orange_sms_sender_name: str = Field(default="IT Vision", description="SMS sender name")
-    smtp_host: str = Field(default="localhost", description="SMTP server")
+    smtp_host: str = Field(default="", description="SMTP server; none: no email")
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS")
     smtp_username: str = Field(default="", description="SMTP login (none when empty)")
@@ -58,6 +58,21 @@ class NotificationSettings(BaseSettings):
     send_concurrency: int = Field(
         default=16, ge=1, description="Messages sent at once by the sender"
     )
+
+    def configured_channels(self) -> set[str]:
+        """The channels whose provider this deployment has credentials for: a message is
+        never sent to a provider that would refuse it (or to a real one from a laptop)."""
+        configured = {
+            "whatsapp": bool(
+                self.whatsapp_phone_number_id and self.whatsapp_token.get_secret_value()
+            ),
+            "sms": bool(
+                self.orange_sms_client_id and self.orange_sms_client_secret.get_secret_value()
+            ),
+            "email": bool(self.smtp_host),
+        }
+        return {channel for channel, ok in configured.items() if ok}
+
     live_redis_url: str | None = Field(
         default=None,
         description="Redis URL through which API processes share live (Socket.IO) messages",

@@ -122,11 +122,13 @@ class Channels(dict[str, object]):
 
     def __init__(self, settings: NotificationSettings) -> None:
         self.client = httpx.AsyncClient(timeout=settings.timeout_seconds)
-        super().__init__(
-            whatsapp=WhatsAppChannel(settings, self.client),
-            sms=OrangeSmsChannel(settings, self.client, OrangeTokens(settings)),
-            email=EmailChannel(settings),
-        )
+        adapters = {
+            "whatsapp": WhatsAppChannel(settings, self.client),
+            "sms": OrangeSmsChannel(settings, self.client, OrangeTokens(settings)),
+            "email": EmailChannel(settings),
+        }
+        configured = settings.configured_channels()
+        super().__init__({k: v for k, v in adapters.items() if k in configured})
         self.push = WebPushChannel(settings)
 
 
@@ -148,7 +150,11 @@ async def _send_one(
     channel = message.channel
     recipient = _address(contact, channel)
     adapter = channels.get(channel)
-    if recipient is None or adapter is None:
+    if adapter is None:
+        return Outcome(
+            message.id, channel, recipient, error=f"{channel} is not configured", permanent=True
+        )
+    if recipient is None:
         return Outcome(
             message.id, channel, recipient, error=f"no {channel} address", permanent=True
         )
