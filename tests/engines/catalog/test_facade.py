@@ -7,10 +7,12 @@ from tests.engines.catalog.conftest import create, laptop
 def test_the_facade_offers_only_reads():
     assert sorted(catalog.__all__) == [
         "CatalogProduct",
+        "CatalogSku",
         "CatalogVariant",
         "get_category_path",
         "get_product",
         "get_product_by_sku",
+        "get_skus",
         "get_variant_by_sku",
     ]
     for name in catalog.__all__:
@@ -55,6 +57,20 @@ async def test_other_engines_read_products_variants_and_paths(api, tree):
     assert await catalog.get_product_by_sku(platform, "V-2") is None
     assert await catalog.get_variant_by_sku(platform, "HP-840-G8") is None
     assert await catalog.get_product(platform, "nope") is None
+    skus = await catalog.get_skus(platform, [" hp-840-g8 ", "v-1", "V-2", "nope", "ß-1"])
+    assert skus == {
+        " hp-840-g8 ": catalog.CatalogSku(
+            "HP-840-G8", product["id"], None, "HP EliteBook 840 G8", "draft", 1400
+        ),
+        "v-1": catalog.CatalogSku(
+            "V-1", product["id"], found.variants[0].variant_id,
+            "HP EliteBook 840 G8 (Noir)", "draft", 1400,
+        ),
+        "V-2": catalog.CatalogSku(
+            "V-2", product["id"], found.variants[1].variant_id,
+            "HP EliteBook 840 G8 (Gris)", "draft", 1500,
+        ),
+    }  # fmt: skip
     assert await catalog.get_category_path(platform, tree["ultrabooks"]) == [
         tree["informatique"],
         tree["ordinateurs-portables"],

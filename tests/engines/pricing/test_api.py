@@ -593,7 +593,7 @@ async def test_a_settings_change_in_another_process_reaches_this_one_s_quotes(ap
 async def test_other_engines_read_a_quote_through_the_facade(api, catalog, system):
     import itvision.engines.pricing as pricing
 
-    assert set(pricing.__all__) == {"Quote", "QuotedLine", "SkuPrice", "price_at", "quote"}
+    assert set(pricing.__all__) == {"Quote", "QuotedLine", "SkuPrice", "prices_at", "quote"}
     body = (
         await api.post(
             "/api/pricing/quotes", json=cart(("SKU-p1", 2), ("SKU-v1", 1)), role="customer"

@@ -103,17 +103,17 @@ async def test_variants_are_priced_by_their_own_sku_and_cost_or_the_product_s(sy
     await publish(system, variant_created("p1", "v-same"))
     await publish(system, variant_created("p1", "v-own", base_cost=200_000))
     await settle(system)
-    now = utcnow()
-    same = await pricing.price_at(system, "SKU-v-same", now)
-    own = await pricing.price_at(system, "SKU-v-own", now)
+    prices = await pricing.prices_at(system, ["SKU-v-same", "SKU-v-own", "unknown"], utcnow())
+    assert set(prices) == {"SKU-v-same", "SKU-v-own"}
+    same, own = prices["SKU-v-same"], prices["SKU-v-own"]
     assert same.price_excl_vat == 132_000
     assert own.price_excl_vat == 264_000
     assert (await item(system, "SKU-v-same")).name == "Produit p1 (16 Go)"
     # variants follow their product's cost when they have none of their own
     await publish(system, product_updated(created, ["base_cost"], base_cost=50_000))
     await settle(system)
-    same = await pricing.price_at(system, "SKU-v-same", utcnow())
-    own = await pricing.price_at(system, "SKU-v-own", utcnow())
+    prices = await pricing.prices_at(system, ["SKU-v-same", "SKU-v-own"], utcnow())
+    same, own = prices["SKU-v-same"], prices["SKU-v-own"]
     assert (same.price_excl_vat, own.price_excl_vat) == (66_000, 264_000)
     # the seed's event is about products: variants are not announced as products
     assert {e["productId"] for e in await emitted(system, "pricing.price.calculated")} == {"p1"}
@@ -143,10 +143,10 @@ async def test_the_price_at_a_past_moment_is_the_one_in_force_then(system):
         product_updated(created, ["base_cost"], base_cost=200_000),
     )
     await settle(system)
-    assert await pricing.price_at(system, "SKU-p1", before_creation) is None
-    then = await pricing.price_at(system, "SKU-p1", first_period)
-    now = await pricing.price_at(system, "SKU-p1", utcnow() + timedelta(seconds=1))
-    assert await pricing.price_at(system, "unknown", utcnow()) is None
+    assert await price_at(system, "SKU-p1", before_creation) is None
+    then = await price_at(system, "SKU-p1", first_period)
+    now = await price_at(system, "SKU-p1", utcnow() + timedelta(seconds=1))
+    assert await price_at(system, "unknown", utcnow()) is None
     assert (then.base_cost, then.price_excl_vat, then.price_incl_vat) == (100_000, 132_000, 155_760)
     assert (now.base_cost, now.price_excl_vat) == (200_000, 264_000)
 
@@ -178,3 +178,7 @@ async def test_replaying_the_catalog_from_the_start_announces_nothing_new(system
     await settle(system)
     assert len(await emitted(system, "pricing.price.calculated")) == 2
     assert (await item(system, "SKU-p1")).base_cost == 1_000
+
+
+async def price_at(system, sku: str, at):
+    return (await pricing.prices_at(system, [sku], at)).get(sku)

@@ -10,6 +10,7 @@ internals are imported inside the functions, so that importing `events` stays li
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CatalogProduct",
+    "CatalogSku",
     "CatalogVariant",
     "get_category_path",
     "get_product",
     "get_product_by_sku",
+    "get_skus",
     "get_variant_by_sku",
 ]
 
@@ -56,6 +59,52 @@ class CatalogProduct:
     weight_grams: int | None
     final_price: int | None  # the latest price the pricing engine calculated, if any
     variants: tuple[CatalogVariant, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogSku:
+    """What a SKU sells: a product, or one of its variants (`variant_id`), named as a
+    customer reads it ("HP EliteBook 840 (16 Go, 512 Go)")."""
+
+    sku: str  # as the catalog stores it
+    product_id: str
+    variant_id: str | None
+    name: str  # French
+    status: str  # the product's
+    weight_grams: int | None  # the variant's, else its product's
+
+
+async def get_skus(platform: Platform, skus: Iterable[str]) -> dict[str, CatalogSku]:
+    """The products and variants of these SKUs (any status), by SKU as given (case and
+    spaces as the caller wrote them); unknown ones are left out. One statement."""
+    from sqlalchemy import select
+
+    from itvision.engines.catalog.models import Product, Sku, Variant
+    from itvision.engines.catalog.rules.products import stored_sku
+
+    keys = {given: key for given in skus if (key := stored_sku(given)) is not None}
+    if not keys:
+        return {}
+    query = (
+        select(Sku, Product, Variant)
+        .join(Product, Product.id == Sku.product_id)
+        .outerjoin(Variant, Variant.id == Sku.variant_id)
+        .where(Sku.sku.in_(sorted(set(keys.values()))))
+    )
+    async with read_session(platform) as session:
+        rows = (await session.execute(query)).tuples().all()
+    found: dict[str, CatalogSku] = {}
+    for claim, product, variant in rows:
+        name, weight = product.name_fr, product.weight_grams
+        if variant is not None:
+            if variant.options:
+                name = f"{name} ({', '.join(variant.options.values())})"
+            if variant.weight_grams is not None:
+                weight = variant.weight_grams
+        found[claim.sku] = CatalogSku(
+            claim.sku, product.id, claim.variant_id, name, product.status, weight
+        )
+    return {given: found[key] for given, key in keys.items() if key in found}
 
 
 async def get_product(platform: Platform, product_id: str) -> CatalogProduct | None:

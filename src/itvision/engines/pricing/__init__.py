@@ -2,11 +2,12 @@
 
 Its public contract is `events`. Other engines may also read, synchronously, through this
 facade: what a quote said (an order keeps the price it was quoted) and what a SKU cost at a
-given moment. Both take the platform and read what is committed.
+given moment (many SKUs at once). Both take the platform and read what is committed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +16,7 @@ from decimal import Decimal
 # importing the engine's `events` does not import them.
 from itvision.platform.system import Platform
 
-__all__ = ["Quote", "QuotedLine", "SkuPrice", "price_at", "quote"]
+__all__ = ["Quote", "QuotedLine", "SkuPrice", "prices_at", "quote"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +85,20 @@ async def quote(platform: Platform, quote_id: str) -> Quote | None:
     )
 
 
-async def price_at(platform: Platform, sku: str, at: datetime) -> SkuPrice | None:
-    """The price of one unit of `sku` at `at` (any status), or None if it had none then."""
-    from itvision.engines.pricing.queries.prices import recorded_price
+async def prices_at(platform: Platform, skus: Collection[str], at: datetime) -> dict[str, SkuPrice]:
+    """The price of one unit of each of `skus` at `at` (any status), by SKU; a SKU that had
+    none then (or is unknown) is left out. One statement, whatever the number of SKUs."""
+    from itvision.engines.pricing.queries.prices import recorded_prices
 
-    view = await recorded_price(platform, sku, at)
-    if view is None:
-        return None
-    item = view.item
-    return SkuPrice(
-        sku=item.sku,
-        product_id=item.product_id,
-        currency=item.currency,
-        base_cost=view.price.base_cost,
-        price_excl_vat=view.price.price_excl_vat,
-        vat_amount=view.price.vat_amount,
-        price_incl_vat=view.price.price_incl_vat,
-    )
+    return {
+        view.item.sku: SkuPrice(
+            sku=view.item.sku,
+            product_id=view.item.product_id,
+            currency=view.item.currency,
+            base_cost=view.price.base_cost,
+            price_excl_vat=view.price.price_excl_vat,
+            vat_amount=view.price.vat_amount,
+            price_incl_vat=view.price.price_incl_vat,
+        )
+        for view in await recorded_prices(platform, skus, at)
+    }

@@ -20,17 +20,5 @@ class CatalogItem:
 
 async def catalog_items(platform: Platform, skus: Iterable[str]) -> dict[str, CatalogItem]:
     """The products and variants of these SKUs the catalog knows, by SKU as given."""
-    found: dict[str, CatalogItem] = {}
-    for sku in dict.fromkeys(skus):
-        product = await catalog.get_product_by_sku(platform, sku)
-        if product is not None:
-            found[sku] = CatalogItem(sku, product.product_id, product.name)
-            continue
-        variant = await catalog.get_variant_by_sku(platform, sku)
-        if variant is None:
-            continue
-        parent = await catalog.get_product(platform, variant.product_id)
-        options = " ".join(variant.options.values())
-        name = f"{parent.name} {options}".strip() if parent is not None else variant.sku
-        found[sku] = CatalogItem(sku, variant.product_id, name)
-    return found
+    found = await catalog.get_skus(platform, skus)
+    return {given: CatalogItem(given, item.product_id, item.name) for given, item in found.items()}

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
+from itvision.engines.catalog import get_skus
 from itvision.engines.loyalty import redemption_terms
 from itvision.engines.order.commands import (
     Address,
@@ -32,7 +32,7 @@ from itvision.engines.order.rules.totals import (
     line_discounts,
     totals_of,
 )
-from itvision.engines.pricing import price_at
+from itvision.engines.pricing import SkuPrice, prices_at
 from itvision.engines.promotion import Cart as PromotionCart
 from itvision.engines.promotion import CartLine as PromotionLine
 from itvision.engines.promotion import Evaluation, evaluate_cart
@@ -132,28 +132,20 @@ async def cart_of(on: Runner, owner: CartOwner) -> Cart | None:
 async def sellable_item(platform: Platform, sku: str) -> CartItem:
     """A SKU a customer may put in a cart: known to the catalog, on sale (active), priced.
     404 on `sku` for an unknown SKU, 409 for one not on sale or without a price."""
-    product = await get_product_by_sku(platform, sku)
-    variant = None
-    if product is None:
-        variant = await get_variant_by_sku(platform, sku)
-        if variant is not None:
-            product = await get_product(platform, variant.product_id)
-    if product is None:
+    item = (await get_skus(platform, [sku])).get(sku)
+    if item is None:
         raise NotFound(f"no product has the SKU {sku!r}", field="sku")
-    if product.status != "active":
+    if item.status != "active":
         raise Conflict(f"{sku!r} is not on sale", field="sku")
-    price = await price_at(platform, sku, utcnow())
+    price = (await prices_at(platform, [item.sku], utcnow())).get(item.sku)
     if price is None:
         raise Conflict(f"{sku!r} has no price yet", field="sku")
-    name = product.name
-    if variant is not None and variant.options:
-        name = f"{product.name} ({', '.join(variant.options.values())})"
     return CartItem(
-        sku=variant.sku if variant is not None else product.sku,
-        product_id=product.product_id,
-        variant_id=variant.variant_id if variant is not None else None,
-        name=name,
-        weight_grams=variant.weight_grams if variant is not None else product.weight_grams,
+        sku=item.sku,
+        product_id=item.product_id,
+        variant_id=item.variant_id,
+        name=item.name,
+        weight_grams=item.weight_grams,
         unit_price=price.price_incl_vat,
     )
 
@@ -163,7 +155,8 @@ async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
     if cart is None:
         return _empty(owner)
     now = utcnow()
-    lines = [await _priced_line(platform, line, now) for line in cart.lines]
+    prices = await prices_at(platform, [line.sku for line in cart.lines], now)
+    lines = [_priced_line(line, prices.get(line.sku)) for line in cart.lines]
     address = Address(**cart.delivery_address) if cart.delivery_address else None
     method: DeliveryMethod | None = cart.delivery_method  # type: ignore[assignment]
     weight = cart_weight((line.quantity, line.weight_grams) for line in lines)
@@ -316,8 +309,7 @@ def _empty(owner: CartOwner) -> PricedCart:
     )
 
 
-async def _priced_line(platform: Platform, line: CartLine, now: datetime) -> PricedLine:
-    price = await price_at(platform, line.sku, now)
+def _priced_line(line: CartLine, price: SkuPrice | None) -> PricedLine:
     return PricedLine(
         sku=line.sku,
         product_id=line.product_id,

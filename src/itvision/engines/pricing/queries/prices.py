@@ -3,7 +3,7 @@ history), at a past moment (the last price recorded at or before then), and the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,11 +73,27 @@ async def find_price(
     return found
 
 
-async def recorded_price(on: Runner, sku: str, at: datetime) -> PriceView | None:
-    """The price of one unit of `sku` (any status) at `at`, or None if it had none then."""
+async def recorded_prices(on: Runner, skus: Collection[str], at: datetime) -> list[PriceView]:
+    """Each of `skus` (any status) at the price recorded for it last at or before `at`;
+    those without one then are left out. One statement: a cart reads all its lines at once."""
+    if not skus:
+        return []
+    latest = (
+        select(PriceRecord.id)
+        .where(PriceRecord.sku == PricedItem.sku, PriceRecord.valid_from <= at)
+        .order_by(PriceRecord.valid_from.desc(), PriceRecord.id.desc())
+        .limit(1)
+        .correlate(PricedItem)
+        .scalar_subquery()
+    )
+    query = (
+        select(PricedItem, PriceRecord)
+        .join(PriceRecord, PriceRecord.id == latest)
+        .where(PricedItem.sku.in_(sorted(set(skus))))
+    )
     async with read_session(on) as session:
-        item = await load_item(session, sku, include_inactive=True)
-        return None if item is None else await price_then(session, item, at)
+        rows = (await session.execute(query)).tuples().all()
+    return [PriceView(item=item, quantity=1, price=recorded(r), as_of=at) for item, r in rows]
 
 
 async def price_history(
