@@ -97,9 +97,7 @@ async def test_roles(api):
 
 
 @pytest.mark.parametrize("backend_settings", COMBINATIONS, indirect=True)
-async def test_watchers_hear_once_when_the_sku_is_back_and_their_watch_ends(
-    api, system, messaging
-):
+async def test_watchers_hear_once_when_the_sku_is_back_and_their_watch_ends(api, system, messaging):
     await catalog_product(api, "UPS-1500", name_en="APC 1500 VA UPS")
     await set_contact(api, "cust-awa")
     await set_contact(api, "cust-kofi", phone="+2250701020304", country="CI", language="en")
@@ -141,3 +139,22 @@ async def test_a_released_reservation_brings_the_stock_back_too(api, system, mes
         return [m["kind"] for m in await messages_of(api, "cust-1")] == ["stock_back"]
 
     await eventually(told, 20, "the watcher told")
+
+
+async def test_stock_received_by_inventory_tells_the_watcher_and_stock_on_hand_needs_no_watch(
+    api, system, messaging
+):
+    await catalog_product(api, "UPS-1500")
+    await set_contact(api, "cust-1")
+    await watch(api, "cust-1", "UPS-1500")
+    receipt = {"sku": "UPS-1500", "warehouse_id": "dakar", "quantity": 5, "reference": "BL-77"}
+
+    async def received() -> bool:  # once inventory learnt the product from the catalog
+        answer = await api.post("/api/inventory/receipts", json=receipt, role="staff")
+        return answer.status_code == 201
+
+    await eventually(received, 20, "the receipt")
+    told = await wait_message(api, "cust-1", lambda m: m["status"] == "sent", "the watcher told")
+    assert told["kind"] == "stock_back"
+    in_stock = await api.post(WATCHES, json={"sku": "UPS-1500"}, role="customer", subject="cust-1")
+    assert in_stock.status_code == 409 and in_stock.json()["field"] == "body.sku"

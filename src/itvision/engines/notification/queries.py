@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
+from itvision.engines.inventory import availability
 from itvision.engines.notification.models import (
     Contact,
     GroupMember,
@@ -149,7 +150,8 @@ class WatchedProduct:
 
 async def product_to_watch(platform: Platform, sku: str) -> WatchedProduct:
     """The product or variant `sku` names, through the catalog's facade: 404 on `body.sku`
-    for an unknown SKU, 409 for a product not on sale (it will not come back)."""
+    for an unknown SKU; 409 for a product not on sale (it will not come back) or one in stock
+    now (inventory's facade: there is nothing to wait for)."""
     product = await get_product_by_sku(platform, sku)
     variant = None
     if product is None:
@@ -160,11 +162,15 @@ async def product_to_watch(platform: Platform, sku: str) -> WatchedProduct:
         raise NotFound(f"no product has the SKU {sku!r}", field="body.sku")
     if product.status != "active":
         raise Conflict(f"{sku!r} is not on sale", field="body.sku")
+    sku = variant.sku if variant is not None else product.sku
+    stock = await availability(platform, sku)
+    if stock is not None and stock.in_stock:
+        raise Conflict(f"{sku!r} is in stock", field="body.sku")
     name, name_en = product.name, product.name_en
     if variant is not None and variant.options:
         options = f" ({', '.join(variant.options.values())})"
         name, name_en = name + options, name_en + options if name_en else None
-    return WatchedProduct(variant.sku if variant else product.sku, name, name_en)
+    return WatchedProduct(sku, name, name_en)
 
 
 async def watch(on: Runner, watch_id: str) -> Watch:
