@@ -124,8 +124,10 @@ async def test_a_failure_that_beat_the_answer_hands_the_message_to_sms(
     late_answers.also = "failed"
     await set_contact(api, "cust-race")
     await emit(system, LOYALTY, tier_upgraded("cust-race"))
-    sms = await wait_message(api, "cust-race", lambda m: m["status"] == "sent", "the SMS sent")
-    assert sms["channel"] == "sms" and "131026" in sms["last_error"]
+    sms = await wait_message(
+        api, "cust-race", lambda m: (m["channel"], m["status"]) == ("sms", "sent"), "the SMS"
+    )
+    assert "131026" in sms["last_error"]
     [text] = messaging.sms.messages
     assert "niveau Or" in text.text
     assert await parked(system) == []
