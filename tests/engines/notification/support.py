@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from itvision.engines.inventory.events import StockUpdated
 from itvision.engines.loyalty.events import TierUpgraded
 from itvision.engines.order.events import DeliveryAddress, OrderLine, OrderPlaced
 from itvision.platform.events import utcnow
@@ -77,3 +78,40 @@ async def wait_message(api, customer_id: str, check, what: str) -> dict[str, Any
 
     await eventually(seen, 20, what)
     return found
+
+
+async def catalog_product(api, sku: str, **fields: Any) -> dict[str, Any]:
+    """A product in the catalog (staff, through its API), in a category made for it."""
+    category = await api.post(
+        "/api/catalog/categories",
+        json={"name_fr": f"Rayon {sku}", "slug": f"rayon-{sku.lower()}"},
+        role="staff",
+    )
+    assert category.status_code == 201, category.text
+    body = {
+        "sku": sku,
+        "name_fr": "Onduleur APC 1500 VA",
+        "category_id": category.json()["id"],
+        "status": "active",
+        "base_cost": 90_000,
+        **fields,
+    }
+    product = await api.post("/api/catalog/products", json=body, role="staff")
+    assert product.status_code == 201, product.text
+    return product.json()
+
+
+def stock_updated(sku: str, available: int, delta: int, reserved_delta: int = 0) -> StockUpdated:
+    """A movement at one warehouse leaving `available` units of `sku` (nothing reserved)."""
+    return StockUpdated(
+        sku=sku,
+        product_id="p-1",
+        warehouse_id="DKR-1",
+        quantity_on_hand=available,
+        quantity_reserved=0,
+        quantity_available=available,
+        delta=delta,
+        reserved_delta=reserved_delta,
+        reason="receipt" if delta > 0 else "adjustment",
+        updated_at=utcnow(),
+    )

@@ -126,7 +126,7 @@ async def test_an_unsigned_or_badly_signed_status_webhook_is_refused(api):
         "Content-Type": "application/json",
     }
     answer = await api.post(url, content=body, headers=good)
-    assert answer.status_code == 200 and answer.json() == {"applied": 0}
+    assert answer.status_code == 200 and answer.json() == {"applied": 0, "parked": 0}
 
 
 async def test_messages_are_private_and_the_sender_is_staff_only(api):

@@ -217,3 +217,37 @@ async def test_group_buy_participants_hear_of_the_tier_their_group_reached(api, 
             api, customer, lambda m: m["kind"] == "group_tier_reached", "the tier news"
         )
         assert "39\u202f000" in tier["body"]
+
+
+async def test_points_about_to_expire_are_announced_with_the_date_in_the_customer_s_zone(
+    api, system, messaging
+):
+    from datetime import UTC, datetime
+
+    from itvision.engines.loyalty.events import PointsExpiring
+
+    await set_contact(
+        api, "cust-ci", phone="+2250701020304", country="CI", time_zone="Africa/Abidjan"
+    )
+    await set_contact(api, "cust-paris", language="en", time_zone="Europe/Paris")
+    expires_at = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    for customer in ("cust-ci", "cust-paris"):
+        warning = PointsExpiring(
+            customer_id=customer,
+            points=1500,
+            balance=2300,
+            expires_at=expires_at,
+            warned_at=utcnow(),
+        )
+        await emit(system, LOYALTY, warning)
+    ci = await wait_message(api, "cust-ci", lambda m: m["status"] == "sent", "the CI warning")
+    assert ci["kind"] == "points_expiring" and ci["subject"] == "Points bientôt expirés"
+    assert ci["body"] == "1\u202f500 points expirent le 31 décembre 2026 23:30. Utilisez-les !"
+    paris = await wait_message(api, "cust-paris", lambda m: m["status"] == "sent", "in English")
+    assert paris["body"] == "1,500 points expire on 1 January 2027 00:30. Use them!"
+    sent = {m.to: m.body["template"] for m in messaging.whatsapp.messages}
+    assert sent["2250701020304"]["name"] == "points_expiring"
+    assert sent["2250701020304"]["components"][0]["parameters"] == [
+        {"type": "text", "text": "1\u202f500"},
+        {"type": "text", "text": "31 décembre 2026 23:30"},
+    ]

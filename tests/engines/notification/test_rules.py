@@ -11,6 +11,7 @@ import pytest
 
 from itvision.engines.notification.rules import delivery, webhooks
 from itvision.engines.notification.rules.delivery import Reach
+from itvision.engines.notification.rules.stock import back_in_stock
 from itvision.engines.notification.rules.templates import (
     BUILT_IN,
     KINDS,
@@ -157,3 +158,13 @@ def test_statuses_and_inbound_messages_are_read_from_the_webhook_document():
     assert found[1].error == "131026: undeliverable"
     assert webhooks.inbound_of(document)[0].phone == "221771234567"
     assert webhooks.statuses_of("nonsense") == []
+
+
+def test_a_sku_is_back_when_a_movement_takes_its_available_stock_from_none_to_some():
+    assert back_in_stock(3, 3, 0)  # a delivery to an empty shelf
+    assert back_in_stock(1, 0, -1)  # a cancelled order's reservation released
+    assert back_in_stock(2, 5, 3)  # received, part of it reserved at once
+    assert not back_in_stock(7, 2, 0)  # there was some already
+    assert not back_in_stock(0, 4, 4)  # all of it spoken for
+    assert not back_in_stock(0, -2, 0)  # stock leaving
+    assert not back_in_stock(4, 0, 0)

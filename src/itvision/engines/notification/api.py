@@ -1,13 +1,14 @@
 """The notification API, mounted at /api/notifications. A customer reads and sets their own
-contact details and preferences and reads their messages; staff do so for anyone, edit the
-templates and preview them; WhatsApp posts its signed status webhooks here."""
+contact details and preferences, reads their messages and watches products to hear when they
+are back in stock; staff do so for anyone, edit the templates and preview them; WhatsApp
+posts its signed status webhooks here."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
@@ -19,6 +20,8 @@ from itvision.engines.notification.commands import (
     SendDueMessages,
     SetContact,
     SetPreferences,
+    StopWatch,
+    WatchProduct,
 )
 from itvision.engines.notification.models import Contact
 from itvision.engines.notification.rules import webhooks
@@ -33,8 +36,16 @@ from itvision.engines.notification.schemas import (
     PreviewPublic,
     TemplatePublic,
     TemplateUpdate,
+    WatchCreate,
+    WatchPublic,
 )
-from itvision.engines.notification.services import contacts, sending, statuses, templates
+from itvision.engines.notification.services import (
+    contacts,
+    sending,
+    statuses,
+    templates,
+    watches,
+)
 from itvision.engines.notification.services.live import hub_of
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
@@ -47,6 +58,8 @@ router = APIRouter()
 PATH = "notifications"  # mounted at /api/notifications, as the issue names it
 
 Recipient = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER, Role.TECHNICIAN)]
+Customer = Annotated[Principal, require(Role.CUSTOMER)]
+CustomerOrStaff = Annotated[Principal, require(Role.ADMIN, Role.STAFF, Role.CUSTOMER)]
 CustomerPath = Annotated[str, Path(min_length=1, max_length=200)]
 Locale = Literal["fr", "en"]
 
@@ -167,6 +180,56 @@ async def send_now(platform: PlatformDep, _: Staff) -> dict[str, int]:
     return {"tried": await sending.send_due_messages(platform, SendDueMessages())}
 
 
+@router.post(
+    "/watches",
+    status_code=201,
+    response_model=WatchPublic,
+    responses={200: {"description": "The customer watched this SKU already: that watch"}},
+)
+async def watch_product(
+    platform: PlatformDep, body: WatchCreate, caller: Customer, response: Response
+) -> WatchPublic:
+    """Hear once, by the customer's channels, when this SKU (a product on sale, or one of its
+    variants) is back in stock; the watch then ends. 404 on `body.sku` for an unknown SKU,
+    409 for a product not on sale."""
+    product = await queries.product_to_watch(platform, body.sku)
+    command = WatchProduct(caller.subject, product.sku, product.name, product.name_en)
+    watch, created = await watches.watch_product(platform, command)
+    if not created:
+        response.status_code = 200
+    return WatchPublic.model_validate(watch)
+
+
+@router.get("/watches", response_model=Page[WatchPublic])
+async def list_watches(
+    platform: PlatformDep,
+    caller: CustomerOrStaff,
+    paging: Paging,
+    customer_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> Page[WatchPublic]:
+    """The products waited for, newest first: a customer's own; staff see anyone's
+    (`customer_id`) or everyone's."""
+    if not caller.is_staff:
+        customer_id = caller.subject
+    rows, total = await queries.watches(
+        platform, customer_id=customer_id, limit=paging.limit, offset=paging.offset
+    )
+    return Page.of((WatchPublic.model_validate(w) for w in rows), total, paging)
+
+
+@router.delete("/watches/{watch_id}", status_code=204, responses=may_answer(404))
+async def stop_watch(
+    platform: PlatformDep,
+    watch_id: Annotated[str, Path(min_length=1, max_length=36)],
+    caller: CustomerOrStaff,
+) -> Response:
+    """Stop waiting for a product (a customer their own watch; 404 for anyone else's)."""
+    watch = await queries.watch(platform, watch_id)
+    caller.ensure_owns(watch.customer_id, "watch")
+    await watches.stop_watch(platform, StopWatch(watch_id))
+    return Response(status_code=204)
+
+
 async def _template(platform: PlatformDep, kind: str, locale: str) -> TemplatePublic:
     text = await queries.template_text(platform, kind, locale)
     edited = await queries.edited_templates(platform)
@@ -269,7 +332,9 @@ async def whatsapp_subscription(
 )
 async def whatsapp_webhook(platform: PlatformDep, request: Request, _: Anyone) -> dict[str, int]:
     """WhatsApp's status webhooks (`sent`, `delivered`, `read`, `failed`), proved by
-    `X-Hub-Signature-256`; 403 when the signature does not match."""
+    `X-Hub-Signature-256`; 403 when the signature does not match. A status for a message
+    whose id is not recorded yet (it came before the send's answer) is parked, and applied
+    once the id is recorded."""
     body = await request.body()
     secret = platform.settings_of(NotificationSettings).whatsapp_app_secret.get_secret_value()
     if not webhooks.signature_valid(secret, body, request.headers.get("x-hub-signature-256")):
@@ -278,14 +343,14 @@ async def whatsapp_webhook(platform: PlatformDep, request: Request, _: Anyone) -
         document = json.loads(body)
     except ValueError:
         raise InvalidInput("the body is not JSON", field="body") from None
-    applied = 0
+    answer = {"applied": 0, "parked": 0}
     for item in webhooks.statuses_of(document):
         command = RecordStatus(item.message_id, item.status, item.error)
-        if await statuses.record_status(platform, command) is not None:
-            applied += 1
+        found = await statuses.record_status(platform, command)
+        answer["applied" if found is not None else "parked"] += 1
     for inbound in webhooks.inbound_of(document):
         await statuses.record_inbound(platform, RecordInbound(inbound.phone, inbound.at))
-    return {"applied": applied}
+    return answer
 
 
 async def live_endpoint(scope: Scope, receive: Receive, send: Send) -> None:

@@ -86,3 +86,34 @@ class RecordInbound:
 class JoinGroup:
     group_id: str
     customer_id: str
+
+
+@dataclass(frozen=True)
+class WatchProduct:
+    """`customer_id` wants to hear when `sku` is back in stock (names read from the catalog)."""
+
+    customer_id: str
+    sku: str
+    product_name: str
+    product_name_en: str | None = None
+
+
+@dataclass(frozen=True)
+class StopWatch:
+    watch_id: str
+
+
+@dataclass(frozen=True)
+class TellWatchers:
+    """`sku` is available again (event `cause_event_id`): each watcher is told once."""
+
+    cause_event_id: str
+    sku: str
+
+
+@dataclass(frozen=True)
+class ApplyParkedStatuses:
+    """Apply the statuses parked for messages whose provider id is now known; forget those
+    parked before `as_of` - `PARKED_FOR`."""
+
+    as_of: datetime | None = None

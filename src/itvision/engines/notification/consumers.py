@@ -1,7 +1,7 @@
 """What the notification engine reacts to: an order's life, a failed payment, an invoice, a
-shipment out for delivery, loyalty and group-buy news. Each handler turns the event into a
-`Notify` (kind, customer, the template's variables) and queues the message in the event's
-unit of work; the sender sends it right after the commit.
+shipment out for delivery, loyalty and group-buy news, a watched product back in stock. Each
+handler turns the event into a `Notify` (kind, customer, the template's variables) and
+queues the message in the event's unit of work; the sender sends it right after the commit.
 
 Out of order: an order's news that arrives before `order.order.placed` (which brings the
 delivery phone) for a customer we know nothing of is parked (`NotYet`) until it comes."""
@@ -17,12 +17,19 @@ from itvision.engines.groupbuy.events import (
     ParticipantJoined,
     ThresholdReached,
 )
-from itvision.engines.loyalty.events import PointsEarned, RewardUnlocked, TierUpgraded
+from itvision.engines.inventory.events import StockUpdated
+from itvision.engines.loyalty.events import (
+    PointsEarned,
+    PointsExpiring,
+    RewardUnlocked,
+    TierUpgraded,
+)
 from itvision.engines.notification import queries
-from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify
+from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify, TellWatchers
 from itvision.engines.notification.events import SOURCE
+from itvision.engines.notification.rules.stock import back_in_stock
 from itvision.engines.notification.rules.templates import Money, Value
-from itvision.engines.notification.services import messages
+from itvision.engines.notification.services import messages, watches
 from itvision.engines.order.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -207,6 +214,20 @@ async def tier_upgraded(event: Event[TierUpgraded], uow: UnitOfWork) -> None:
 async def reward_unlocked(event: Event[RewardUnlocked], uow: UnitOfWork) -> None:
     r = event.payload
     await _notify(uow, event, r.customer_id, "reward_unlocked", {"reward": r.kind, "code": r.code})
+
+
+@GROUP.on("loyalty.points.expiring")
+async def points_expiring(event: Event[PointsExpiring], uow: UnitOfWork) -> None:
+    p = event.payload
+    variables: dict[str, Value] = {"points": p.points, "expires_at": p.expires_at}
+    await _notify(uow, event, p.customer_id, "points_expiring", variables)
+
+
+@GROUP.on("inventory.stock.updated")
+async def stock_updated(event: Event[StockUpdated], uow: UnitOfWork) -> None:
+    s = event.payload
+    if back_in_stock(s.quantity_available, s.delta, s.reserved_delta):
+        await watches.tell_watchers(uow, TellWatchers(str(event.envelope.id), s.sku))
 
 
 @GROUP.on("groupbuy.participant.joined")

@@ -1,12 +1,14 @@
 """The notification engine's periodic work, run by `serve` and `worker`: the sender. Within
-each run (a few seconds, under the job's lease) it sends what is due, then waits for the next
+each run (a few seconds, under the job's lease) it sends what is due, applies the provider
+statuses that came before their message's id was recorded, then waits for the next
 `notification.message.queued` commit (this process's, or another's through PostgreSQL
 NOTIFY) instead of a tick, so a message leaves right after the event that caused it."""
 
 import time
 
-from itvision.engines.notification.commands import SendDueMessages
+from itvision.engines.notification.commands import ApplyParkedStatuses, SendDueMessages
 from itvision.engines.notification.services.sending import send_due_messages
+from itvision.engines.notification.services.statuses import apply_parked_statuses
 from itvision.platform.jobs import PeriodicJob
 from itvision.platform.system import Platform
 
@@ -21,6 +23,7 @@ async def send_messages(platform: Platform) -> int:
         seen = platform.notifier.generation
         sent = await send_due_messages(platform, SendDueMessages())
         tried += sent
+        await apply_parked_statuses(platform, ApplyParkedStatuses())
         if not sent:
             await platform.notifier.wait(seen, min(left, 1.0), QUEUED)
     return tried

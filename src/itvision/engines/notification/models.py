@@ -1,6 +1,7 @@
 """The notification engine's tables: who can be reached how (contacts, preferences), the
-templates staff edited, and every message with its delivery status. Nobody else reads or
-writes them."""
+templates staff edited, every message with its delivery status, the products customers watch
+and the provider statuses that came before their message's id. Nobody else reads or writes
+them."""
 
 from __future__ import annotations
 
@@ -102,3 +103,32 @@ class GroupMember(Base):
 
     group_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class Watch(Base):
+    """A customer waiting for a SKU to be back in stock: told once (`stock_back`), then the
+    watch ends (the row goes). The product's names are read from the catalog when the watch
+    begins."""
+
+    __tablename__ = "notification_watches"
+    __table_args__ = (UniqueConstraint("customer_id", "sku", name="uq_notification_watch"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    product_name: Mapped[str] = mapped_column(String(300))
+    product_name_en: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ParkedStatus(Base):
+    """A provider's status for a message id we do not know yet: the webhook beat the send's
+    answer (or the id is older than our records). Applied once the message shows that id;
+    forgotten after a while otherwise."""
+
+    __tablename__ = "notification_parked_statuses"
+
+    provider_message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    error: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -1,21 +1,27 @@
-"""Reads of the notification engine: contacts, preferences, templates, messages."""
+"""Reads of the notification engine: contacts, preferences, templates, messages, watches,
+and the catalog's word on a product to watch."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
+from itvision.engines.inventory import availability
 from itvision.engines.notification.models import (
     Contact,
     GroupMember,
     Message,
     Preference,
     Template,
+    Watch,
 )
 from itvision.engines.notification.rules.delivery import Reach
 from itvision.engines.notification.rules.templates import BUILT_IN, Text
-from itvision.platform.errors import NotFound
+from itvision.platform.errors import Conflict, NotFound
+from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, read_session
 
 
@@ -133,3 +139,58 @@ async def group_members(on: Runner, group_id: str) -> list[str]:
             .order_by(GroupMember.customer_id)
         )
         return list(rows)
+
+
+@dataclass(frozen=True)
+class WatchedProduct:
+    sku: str
+    name: str
+    name_en: str | None
+
+
+async def product_to_watch(platform: Platform, sku: str) -> WatchedProduct:
+    """The product or variant `sku` names, through the catalog's facade: 404 on `body.sku`
+    for an unknown SKU; 409 for a product not on sale (it will not come back) or one in stock
+    now (inventory's facade: there is nothing to wait for)."""
+    product = await get_product_by_sku(platform, sku)
+    variant = None
+    if product is None:
+        variant = await get_variant_by_sku(platform, sku)
+        if variant is not None:
+            product = await get_product(platform, variant.product_id)
+    if product is None:
+        raise NotFound(f"no product has the SKU {sku!r}", field="body.sku")
+    if product.status != "active":
+        raise Conflict(f"{sku!r} is not on sale", field="body.sku")
+    sku = variant.sku if variant is not None else product.sku
+    stock = await availability(platform, sku)
+    if stock is not None and stock.in_stock:
+        raise Conflict(f"{sku!r} is in stock", field="body.sku")
+    name, name_en = product.name, product.name_en
+    if variant is not None and variant.options:
+        options = f" ({', '.join(variant.options.values())})"
+        name, name_en = name + options, name_en + options if name_en else None
+    return WatchedProduct(sku, name, name_en)
+
+
+async def watch(on: Runner, watch_id: str) -> Watch:
+    async with read_session(on) as session:
+        found = await session.get(Watch, watch_id)
+    if found is None:
+        raise NotFound("watch not found", field="watch_id")
+    return found
+
+
+async def watches(
+    on: Runner, *, customer_id: str | None, limit: int, offset: int
+) -> tuple[list[Watch], int]:
+    """One page of watches (a customer's, or everyone's), newest first, and their count."""
+    query = select(Watch)
+    if customer_id is not None:
+        query = query.where(Watch.customer_id == customer_id)
+    async with read_session(on) as session:
+        total = await session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await session.scalars(
+            query.order_by(Watch.created_at.desc(), Watch.id).limit(limit).offset(offset)
+        )
+        return list(rows), total or 0

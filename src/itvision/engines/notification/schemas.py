@@ -117,3 +117,17 @@ class MessagePublic(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     updated_at: datetime
+
+
+class WatchCreate(InputModel):
+    sku: Annotated[str, nonblank(64), Field(description="A product's or a variant's SKU")]
+
+
+class WatchPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    customer_id: str
+    sku: str
+    product_name: str
+    created_at: datetime
