@@ -120,8 +120,20 @@ async def test_a_channel_without_credentials_is_skipped_without_a_call(api, syst
     await set_contact(api, "cust-nowa")
     await emit(system, LOYALTY, tier_upgraded("cust-nowa"))
     sent = await wait_message(api, "cust-nowa", lambda m: m["status"] == "sent", "SMS sent")
-    assert sent["channel"] == "sms" and sent["last_error"] == "whatsapp is not configured"
+    assert (sent["channel"], sent["chain"], sent["last_error"]) == ("sms", "sms", None)
     assert messaging.whatsapp.messages == [] and len(messaging.sms.messages) == 1
+
+
+@pytest.mark.parametrize(
+    "notification_overrides", [{"whatsapp_token": "", "orange_sms_client_id": "", "smtp_host": ""}]
+)
+async def test_without_any_channel_configured_a_message_fails_at_once(api, system, messaging):
+    await set_contact(api, "cust-none")
+    await emit(system, LOYALTY, tier_upgraded("cust-none"))
+    failed = await wait_message(api, "cust-none", lambda m: m["status"] == "failed", "failed")
+    assert failed["last_error"] == "no channel is configured (WhatsApp, SMS or email)"
+    [event] = await wait_published(system, "notification.message.failed", 1)
+    assert event["channelsTried"] == []
 
 
 async def test_when_every_channel_fails_the_message_fails_with_an_event(api, system, messaging):

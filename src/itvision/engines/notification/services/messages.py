@@ -16,6 +16,7 @@ from itvision.engines.notification.events import SOURCE, NotificationFailed, Not
 from itvision.engines.notification.models import Contact, GroupMember, Message
 from itvision.engines.notification.rules import delivery
 from itvision.engines.notification.rules.templates import KINDS, render
+from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -39,7 +40,13 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
         language = contact.language if contact else "fr"
         country = contact.country if contact else "SN"
         choices = await queries.choices_for(uow, command.customer_id, command.kind)
-        chain = delivery.fallback_chain(reach, choices, transactional=kind.transactional)
+        configured = uow.settings_of(NotificationSettings).configured_channels()
+        chain = delivery.fallback_chain(
+            reach,
+            choices,
+            transactional=kind.transactional,
+            chain=[c for c in delivery.FALLBACK_CHAIN if c in configured],
+        )
         text = await queries.template_text(uow, command.kind, language)
         rendered = render(text, command.variables, language, country, reach.time_zone)
         message = Message(
@@ -75,7 +82,11 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
                 )
             )
         else:
-            message.last_error = "no channel reaches the customer (or every one is turned off)"
+            message.last_error = (
+                "no channel reaches the customer (or every one is turned off)"
+                if configured
+                else "no channel is configured (WhatsApp, SMS or email)"
+            )
             uow.emit(
                 NotificationFailed(
                     notification_id=message.id,
