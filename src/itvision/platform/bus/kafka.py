@@ -85,6 +85,10 @@ class KafkaTopics:
         self.settings = settings
         self.prefix = settings.kafka_topic_prefix
         self._known: set[str] = set()
+        # The relay and every group ensure their topics at start: one creation at a time, as
+        # a broker asked to create the same topic twice at once may answer NotLeader for it
+        # long after (tansu did, for 30 s).
+        self._creating = asyncio.Lock()
 
     def wire(self, topic: str) -> str:
         return self.prefix + topic
@@ -93,24 +97,44 @@ class KafkaTopics:
         return wire_topic.removeprefix(self.prefix)
 
     async def ensure(self, topics: Iterable[str]) -> None:
-        missing = sorted({self.wire(t) for t in topics} - self._known)
-        if not missing:
+        wanted = {self.wire(t) for t in topics}
+        if wanted <= self._known:
             return
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
-        await admin.start()
-        try:
-            existing = set(await admin.list_topics())
-            new = [
-                NewTopic(name, self.settings.kafka_partitions, self.settings.kafka_replication)
-                for name in missing
-                if name not in existing
-            ]
-            if new:
-                await admin.create_topics(new)
-                log.info("topics created", topics=[t.name for t in new])
-        finally:
-            await admin.close()
-        self._known.update(missing)
+        async with self._creating:
+            missing = sorted(wanted - self._known)
+            if not missing:
+                return
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
+            await admin.start()
+            try:
+                existing = set(await admin.list_topics())
+                new = [
+                    NewTopic(name, self.settings.kafka_partitions, self.settings.kafka_replication)
+                    for name in missing
+                    if name not in existing
+                ]
+                if new:
+                    await admin.create_topics(new)
+                    await _leaders_elected(admin, [t.name for t in new])
+                    log.info("topics created", topics=[t.name for t in new])
+            finally:
+                await admin.close()
+            self._known.update(missing)
+
+
+async def _leaders_elected(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+    """Until every partition of `names` has a leader: a topic is usable only then, and a
+    producer sending before gets NotLeaderForPartition."""
+    for _ in range(100):
+        described = await admin.describe_topics(names)
+        if len(described) == len(names) and all(
+            t["error_code"] == 0
+            and t["partitions"]
+            and all(p["error_code"] == 0 and p["leader"] >= 0 for p in t["partitions"])
+            for t in described
+        ):
+            return
+        await asyncio.sleep(0.1)
 
 
 def producer_for(settings: Settings) -> AIOKafkaProducer:
