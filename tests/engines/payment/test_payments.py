@@ -3,6 +3,9 @@ Idempotency-Key; refused with the order's state when it cannot be paid; bad inpu
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from tests.engines.payment.support import (
@@ -12,6 +15,7 @@ from tests.engines.payment.support import (
     place,
     problem,
     published,
+    reserve,
     settled,
 )
 from tests.support.simulators import pay_order, start_payment
@@ -63,6 +67,23 @@ async def test_the_same_key_gives_the_same_payment_and_the_order_keeps_one_open(
     await settled(system)
     reused = await _pay(api, "CMD-3")
     problem(reused, 409, "conflict", "header.Idempotency-Key")
+
+
+async def test_a_payment_asked_before_the_stock_is_held_waits_for_it(api, system, simulators):
+    await place(system, "CMD-SOON")
+    await settled(system)
+    asking = asyncio.create_task(_pay(api, "CMD-SOON"))
+    await asyncio.sleep(0.3)
+    assert not asking.done()  # waiting for inventory's answer, not a 409
+    await reserve(system, "CMD-SOON")
+    answered = await asyncio.wait_for(asking, 5)
+    assert answered.status_code == 201, answered.text
+    # An order whose stock is not held in time: 409 awaiting_stock after the wait (2 s).
+    await place(system, "CMD-LATE")
+    await settled(system)
+    started = time.monotonic()
+    late = problem(await _pay(api, "CMD-LATE"), 409, "not_payable", "body.order_id")
+    assert late["state"] == "awaiting_stock" and time.monotonic() - started >= 2
 
 
 async def test_an_order_that_cannot_be_paid_answers_409_with_its_state(api, system, simulators):

@@ -79,8 +79,8 @@ async def pay(
 ) -> PaymentPublic | JSONResponse:
     """Pay an order by its payment method (Wave, Orange Money): the answer's `checkout_url`
     is where the customer approves it. 409 `not_payable` with the order's `state` when it
-    cannot be paid (not reserved yet, paid, cancelled, cash on delivery…); 502 when the
-    provider gave no session (send the same request again)."""
+    cannot be paid (stock still not reserved after a short wait, paid, cancelled, cash on
+    delivery…); 502 when the provider gave no session (send the same request again)."""
     command = StartPayment(body.order_id, caller, idempotency_key)
     try:
         started = await payments.start_payment(platform, command)

@@ -76,6 +76,13 @@ class PaymentSettings(BaseSettings):
     )
 
     provider_timeout_seconds: float = Field(default=10.0, gt=0)
+    stock_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=10,
+        description="A payment asked for before the order's stock is held waits this long "
+        "for it before answering 409 awaiting_stock (an app pays right after checkout)",
+    )
     webhook_tolerance_seconds: int = Field(
         default=300, ge=1, description="A signed webhook older than this is a replay"
     )

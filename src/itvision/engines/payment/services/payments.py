@@ -15,6 +15,8 @@ A provider that cannot be reached leaves the payment `initiating`: the same requ
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 
 import structlog
@@ -25,13 +27,14 @@ from itvision.engines.payment.commands import StartPayment
 from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment
 from itvision.engines.payment.rules.money import provider_fee
-from itvision.engines.payment.rules.states import OPEN, NotPayable, order_state
+from itvision.engines.payment.rules.states import OPEN, NotPayable, OrderState, order_state
 from itvision.engines.payment.services.book import PaymentBook, new_id
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Session, SessionRequest
 from itvision.engines.payment.settings import PaymentSettings
 from itvision.platform.errors import Conflict, ITVisionError
 from itvision.platform.events import utcnow
+from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, unit_of_work
 
 log = structlog.get_logger("itvision.payment")
@@ -82,16 +85,19 @@ async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
     return StartedPayment(await _record_session(on, payment.id, session), created)
 
 
-# Clients ask again while payment waits for these: answered from a read, so that asking does
-# not take a turn to write (on SQLite, the whole process's). No payment exists in these states.
+# Payment waits for these, then the client asks again: checked from a read, so that waiting
+# does not take a turn to write (on SQLite, the whole process's). No payment exists in them.
 NOT_YET = frozenset({"unknown", "awaiting_stock"})
+# Inventory's answer to a placed order: what ends the wait, once payment has read it too.
+STOCK_ANSWERS = ("inventory.reservation.confirmed", "inventory.reservation.refused")
+RECHECK_SECONDS = 0.1  # payment reads the answer a moment after inventory commits it
 
 
 async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
-    caller = command.caller
-    state = await queries.order_state_of(on, command.order_id, caller, utcnow())
+    state = await _state_when_known(on, command)
     if state in NOT_YET:
         raise NotPayable(command.order_id, state)
+    caller = command.caller
     async with unit_of_work(on, SOURCE) as uow:
         book = PaymentBook(uow, utcnow())
         order = await book.order(command.order_id)
@@ -136,6 +142,25 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
         )
         uow.session.add(payment)
         return payment, True
+
+
+async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
+    """The order's state for payment; right after checkout (not seen placed, or its stock not
+    held yet) waited for up to `stock_wait_seconds`, woken by inventory's answers: one request
+    from the app instead of a volley of 409s."""
+    wait = on.settings_of(PaymentSettings).stock_wait_seconds
+    deadline = time.monotonic() + wait
+    notifier = on.notifier if isinstance(on, Platform) else None
+    while True:
+        seen = notifier.generation if notifier is not None else 0
+        state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
+        left = deadline - time.monotonic()
+        if state not in NOT_YET or left <= 0:
+            return state
+        if notifier is None:
+            await asyncio.sleep(min(left, RECHECK_SECONDS))
+        else:
+            await notifier.wait(seen, min(left, RECHECK_SECONDS), STOCK_ANSWERS)
 
 
 async def _record_session(on: Runner, payment_id: str, session: Session) -> Payment:
