@@ -129,6 +129,9 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
             status="initiating",
             requested_by=caller.subject,
             idempotency_key=command.idempotency_key,
+            participation_id=order.participation_id
+            if order.participation_id == order.order_id
+            else None,
             fee=0,
             refunded=0,
             created_at=book.now,
