@@ -21,6 +21,7 @@ from itvision.engines.groupbuy.schemas import (
 from itvision.engines.groupbuy.services import groups, participations
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
+from itvision.platform.errors import InvalidInput
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
 
@@ -37,9 +38,14 @@ ParticipationId = Annotated[str, Path(min_length=1, max_length=40)]
 async def open_group(platform: PlatformDep, body: GroupCreate, caller: Staff) -> GroupPublic:
     """Open a group for a SKU: tiers by participants or units, the minimum to succeed, the
     deadline and the caps. 422 names the offending field (tiers out of order, an unknown SKU…)."""
+    known = await queries.sku_to_group(platform, body.sku)
+    unit_price = body.unit_price or known.unit_price
+    if unit_price is None:
+        raise InvalidInput(f"{body.sku} has no price yet: give unit_price", field="unit_price")
     command = OpenGroup(
         sku=body.sku,
-        name=body.name,
+        product_id=known.product_id,
+        name=body.name or known.name,
         basis=body.basis,
         tiers=tuple(Tier(t.threshold, t.unit_price) for t in body.tiers),
         minimum=body.minimum,
@@ -47,7 +53,7 @@ async def open_group(platform: PlatformDep, body: GroupCreate, caller: Staff) ->
         max_participants=body.max_participants,
         max_total_quantity=body.max_total_quantity,
         max_quantity_per_person=body.max_quantity_per_person,
-        unit_price=body.unit_price,
+        unit_price=unit_price,
         actor=caller.subject,
     )
     group = await groups.open_group(platform, command)

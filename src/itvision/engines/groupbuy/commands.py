@@ -13,10 +13,12 @@ from itvision.platform.auth import Principal
 
 @dataclass(frozen=True, slots=True)
 class OpenGroup:
-    """Staff open a group for a SKU; `unit_price` None: the SKU's current price."""
+    """Staff open a group for a SKU (its product and price read from the catalog and pricing
+    before: `queries.sku_to_group`)."""
 
     sku: str
-    name: str | None
+    product_id: str
+    name: str
     basis: Basis
     tiers: tuple[Tier, ...]
     minimum: int
@@ -24,7 +26,7 @@ class OpenGroup:
     max_participants: int | None
     max_total_quantity: int | None
     max_quantity_per_person: int
-    unit_price: int | None
+    unit_price: int
     actor: str
 
 

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from itvision.engines import catalog, pricing
 from itvision.engines.groupbuy import rules
 from itvision.engines.groupbuy.models import GroupBuy, Participation
 from itvision.engines.groupbuy.services.group_book import terms_of
-from itvision.platform.errors import NotFound
+from itvision.platform.errors import InvalidInput, NotFound
+from itvision.platform.events import utcnow
 from itvision.platform.pagination import PageParams
+from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, read_session
 
 
@@ -93,3 +96,26 @@ async def participations(
             .offset(paging.offset)
         )
         return list(rows), total
+
+
+@dataclass(frozen=True, slots=True)
+class SkuToGroup:
+    sku: str
+    product_id: str
+    name: str
+    unit_price: int | None
+    """Its current price, VAT included, if pricing has one."""
+
+
+async def sku_to_group(platform: Platform, sku: str) -> SkuToGroup:
+    """What the catalog and pricing say of a SKU a group is opened for; 422 if unknown."""
+    product = await catalog.get_product_by_sku(platform, sku)
+    if product is not None:
+        product_id, name = product.product_id, product.name
+    else:
+        variant = await catalog.get_variant_by_sku(platform, sku)
+        if variant is None:
+            raise InvalidInput(f"the catalog has no SKU {sku}", field="sku")
+        product_id, name = variant.product_id, sku
+    price = await pricing.price_at(platform, sku, utcnow())
+    return SkuToGroup(sku, product_id, name, price.price_incl_vat if price else None)

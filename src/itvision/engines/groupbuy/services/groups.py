@@ -1,7 +1,8 @@
 """Opening a group, and moving groups along when their time comes.
 
-A group is opened by staff for a SKU the catalog knows, priced by default at the SKU's current
-price (pricing); it holds no stock itself: each participation's units are held by inventory
+A group is opened by staff for a SKU the catalog knows (`queries.sku_to_group` reads the
+catalog and pricing facades), priced by default at the SKU's current price; it holds no stock
+itself: each participation's units are held by inventory
 when it joins. `advance_groups` (the job `groupbuy-advance`, every few seconds) drops the
 participations unpaid past their `pay_by` (each one its own unit of work) and then takes the
 steps each group's state allows (`rules.next_step`): succeeded, closed (its orders placed by
@@ -16,7 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from itvision.engines import catalog, pricing
 from itvision.engines.groupbuy import rules
 from itvision.engines.groupbuy.commands import AdvanceGroups, OpenGroup
 from itvision.engines.groupbuy.events import SOURCE, GroupCreated
@@ -25,31 +25,18 @@ from itvision.engines.groupbuy.services.group_book import GroupBook, price_tiers
 from itvision.engines.groupbuy.settings import GroupBuySettings
 from itvision.platform.errors import InvalidInput
 from itvision.platform.events import utcnow
-from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, read_session, unit_of_work
 
 
-async def open_group(on: Platform, command: OpenGroup) -> GroupBuy:
-    """Called with the platform: the catalog and pricing facades are read before the unit of
-    work."""
+async def open_group(on: Runner, command: OpenGroup) -> GroupBuy:
     now = utcnow()
     if command.deadline <= now + timedelta(minutes=1):
         raise InvalidInput("the deadline is at least a minute away", field="deadline")
-    product = await catalog.get_product_by_sku(on, command.sku)
-    variant = None if product else await catalog.get_variant_by_sku(on, command.sku)
-    if product is None and variant is None:
-        raise InvalidInput(f"the catalog has no SKU {command.sku}", field="sku")
-    unit_price = command.unit_price
-    if unit_price is None:
-        price = await pricing.price_at(on, command.sku, now)
-        if price is None:
-            raise InvalidInput(f"{command.sku} has no price yet: give unit_price", field="sku")
-        unit_price = price.price_incl_vat
     settings = on.settings_of(GroupBuySettings)
     terms = rules.validate_terms(
         rules.Terms(
             basis=command.basis,
-            unit_price=unit_price,
+            unit_price=command.unit_price,
             tiers=command.tiers,
             minimum=command.minimum,
             max_participants=command.max_participants or settings.max_participants,
@@ -57,11 +44,7 @@ async def open_group(on: Platform, command: OpenGroup) -> GroupBuy:
             max_quantity_per_person=command.max_quantity_per_person,
         )
     )
-    if product is not None:
-        product_id, name = product.product_id, command.name or product.name
-    else:
-        assert variant is not None
-        product_id, name = variant.product_id, command.name or command.sku
+    product_id, name = command.product_id, command.name
     async with unit_of_work(on, SOURCE) as uow:
         group = GroupBuy(
             id=f"GRP-{uuid.uuid4().hex[:12].upper()}",

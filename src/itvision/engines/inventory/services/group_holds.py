@@ -7,7 +7,8 @@ participation with the participation id as its reference, kind `group_buy`, neve
   remembered as released, so a late join holds nothing);
 - the group's order of a participant placed (`order.order.placed` with `participation_id`,
   see `services.orders.reserve_order`): the hold becomes the order's reservation (its
-  reference the order id) instead of reserving again; NotYet while the join is not seen.
+  reference the order id) instead of reserving again (`ReservationBook.hand_over`); NotYet
+  while the join is not seen.
 
 Each step is idempotent per participation.
 """
@@ -24,7 +25,7 @@ from itvision.engines.inventory.events import SOURCE
 from itvision.engines.inventory.models import Reservation
 from itvision.engines.inventory.services.ledger import StockLedger
 from itvision.engines.inventory.services.reservation_book import ReservationBook
-from itvision.platform.errors import NotFound, NotYet
+from itvision.platform.errors import NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -70,27 +71,6 @@ async def release_participations(on: Runner, command: ReleaseParticipations) -> 
                 await book.release(hold, actor=command.actor, note="group-buy participation ended")
                 released += 1
         return released
-
-
-async def take_over(
-    book: ReservationBook, participation_id: str, order_id: str
-) -> Reservation | None:
-    """The participation's active hold, now the order's; None if it holds nothing."""
-    hold = await book.lock(reference=participation_id)
-    if hold is None:
-        raise NotYet(f"participation {participation_id} is not known yet", field="participation_id")
-    if hold.status != "active":
-        return None
-    hold.reference = order_id
-    hold.kind = "order"
-    hold.note = f"held for group-buy participation {participation_id}"
-    hold.updated_at = book.ledger.now
-    # Remembered under the participation's id too, so that a late end of the participation
-    # finds it taken and releases nothing.
-    book.session.add(
-        _empty(participation_id, "released", "group-buy", book, f"taken by order {order_id}")
-    )
-    return hold
 
 
 def _empty(

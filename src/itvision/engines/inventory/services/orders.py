@@ -47,7 +47,6 @@ from itvision.engines.inventory.events import (
     ReservedLine,
 )
 from itvision.engines.inventory.models import Reservation
-from itvision.engines.inventory.services import group_holds
 from itvision.engines.inventory.services.ledger import StockLedger
 from itvision.engines.inventory.services.reservation_book import ReservationBook
 from itvision.platform.errors import NotFound
@@ -69,7 +68,7 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
             await uow.session.delete(existing)
             await uow.session.flush()
         if command.participation_id is not None:
-            held = await group_holds.take_over(book, command.participation_id, command.order_id)
+            held = await book.hand_over(command.participation_id, command.order_id)
             if held is not None:
                 return await _reserved(book, held, step, command.actor)
         settings = ledger.settings
