@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from itvision.engines.payment.events import PaymentMethod
 from itvision.engines.payment.rules.states import FailureReason, OrderState, PaymentStatus
@@ -20,17 +20,19 @@ RefundStatus = Literal["pending", "awaiting_operator", "completed"]
 class PaymentCreate(InputModel):
     """An order to pay, or a group-buy participation (exactly one of them)."""
 
-    order_id: OrderId | None = None
     participation_id: (
         Annotated[str, nonblank(100), Field(description="The group-buy participation to pay")]
         | None
     ) = None
+    order_id: OrderId | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _one_thing_to_pay(self) -> PaymentCreate:
-        if (self.order_id is None) == (self.participation_id is None):
+    @field_validator("order_id")
+    @classmethod
+    def _one_thing_to_pay(cls, order_id: str | None, info: ValidationInfo) -> str | None:
+        # Declared after `participation_id`, so that one is known here (when it was valid).
+        if (order_id is None) == (info.data.get("participation_id") is None):
             raise ValueError("give either order_id or participation_id")
-        return self
+        return order_id
 
     @property
     def payable_id(self) -> str:
