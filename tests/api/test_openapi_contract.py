@@ -42,6 +42,9 @@ BUSINESS_RULES = (
     "POST /api/shipping/zones",  # each weight band ends at its own weight
     "PUT /api/shipping/zones/{code}/rates",  # as above
     "PUT /api/notifications/templates/{kind}/{locale}",  # only the kind's placeholders
+    "POST /api/group-buys",  # a catalog SKU; tiers in order; caps that allow the minimum
+    "POST /api/group-buys/{group_id}/participations",  # an address for home delivery
+    "POST /api/payments",  # an order or a participation, one of them
 )
 ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"]
 

@@ -74,6 +74,8 @@ async def invoice_order(event: Event[OrderConfirmed], uow: UnitOfWork) -> None:
 @GROUP.on("payment.payment.succeeded")
 async def settle_invoice(event: Event[PaymentSucceeded], uow: UnitOfWork) -> None:
     payment = event.payload
+    if payment.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     command = RecordPayment(
         payment_id=payment.payment_id,
         order_id=payment.order_id,

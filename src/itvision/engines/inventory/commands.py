@@ -165,6 +165,26 @@ class ReserveOrder:
     payment_method: str
     country: str | None
     actor: str
+    participation_id: str | None = None
+    """A group buy's order: it takes the stock its participation held."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldParticipation:
+    """A customer joined a group buy: hold their units until the group's order takes them."""
+
+    participation_id: str
+    sku: str
+    quantity: int
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseParticipations:
+    """Participations ended (left, dropped, their group expired): release what they held."""
+
+    participation_ids: tuple[str, ...]
+    actor: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,30 @@
 """What inventory reacts to: new products and variants of the catalog (each SKU gets a stock
-record, 0 on hand, at the default locations) and every step of an order's life (see
-`services.orders`). Each handler turns the event into a command and runs its use case in the
-unit of work that also marks the event applied (once per event)."""
+record, 0 on hand, at the default locations), every step of an order's life (see
+`services.orders`) and group buys' participations (see `services.group_holds`). Each handler
+turns the event into a command and runs its use case in the unit of work that also marks the
+event applied (once per event)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from itvision.engines.catalog.events import ProductCreated, ProductUpdated, VariantCreated
+from itvision.engines.groupbuy.events import GroupExpired, ParticipantJoined, ParticipantLeft
 from itvision.engines.inventory.commands import (
     CancelOrder,
     ConfirmOrder,
+    HoldParticipation,
     OrderedQuantity,
     RefreshProduct,
     RefundOrder,
     RegisterProduct,
     RegisterVariant,
+    ReleaseParticipations,
     ReserveOrder,
     ShipOrder,
 )
 from itvision.engines.inventory.events import SOURCE
-from itvision.engines.inventory.services import items, orders
+from itvision.engines.inventory.services import group_holds, items, orders
 from itvision.engines.order.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -89,6 +93,7 @@ async def reserve_order(event: Event[OrderPlaced], uow: UnitOfWork) -> None:
         payment_method=order.payment_method,
         country=order.delivery_address.country if order.delivery_address else None,
         actor=event.envelope.source,
+        participation_id=order.participation_id,
     )
     await orders.reserve_order(uow, command)
 
@@ -120,3 +125,26 @@ async def restock_order(event: Event[OrderRefunded], uow: UnitOfWork) -> None:
         lines=tuple((line.sku, line.quantity) for line in refund.lines),
     )
     await orders.refund_order(uow, command)
+
+
+@GROUP.on("groupbuy.participant.joined")
+async def hold_participation(event: Event[ParticipantJoined], uow: UnitOfWork) -> None:
+    joined = event.payload
+    if joined.participation_id is None or joined.sku is None:
+        return  # a join written before groups held stock
+    command = HoldParticipation(
+        joined.participation_id, joined.sku, joined.quantity, event.envelope.source
+    )
+    await group_holds.hold_participation(uow, command)
+
+
+@GROUP.on("groupbuy.participant.left")
+async def release_participation(event: Event[ParticipantLeft], uow: UnitOfWork) -> None:
+    command = ReleaseParticipations((event.payload.participation_id,), event.envelope.source)
+    await group_holds.release_participations(uow, command)
+
+
+@GROUP.on("groupbuy.group.expired")
+async def release_group(event: Event[GroupExpired], uow: UnitOfWork) -> None:
+    ids = tuple(p.participation_id for p in event.payload.participants if p.participation_id)
+    await group_holds.release_participations(uow, ReleaseParticipations(ids, event.envelope.source))

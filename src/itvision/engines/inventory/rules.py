@@ -28,7 +28,7 @@ from itvision.platform.errors import Conflict
 ReservationStatus = Literal[
     "pending", "active", "released", "expired", "sold", "returned", "refused"
 ]
-ReservationKind = Literal["order", "manual"]
+ReservationKind = Literal["order", "manual", "group_buy"]
 
 # Which reservation statuses may follow which. `expired` may come back to `active` when a late
 # payment confirmation or a shipment finds the stock still there.

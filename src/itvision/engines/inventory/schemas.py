@@ -249,7 +249,7 @@ class ReservationPublic(BaseModel):
 
     id: str
     reference: str
-    kind: Literal["order", "manual"]
+    kind: Literal["order", "manual", "group_buy"]
     status: ReservationStatus
     note: str | None
     expires_at: datetime | None

@@ -153,6 +153,8 @@ CANCEL_REASONS = {
 @GROUP.on("payment.payment.failed")
 async def payment_failed(event: Event[PaymentFailed], uow: UnitOfWork) -> None:
     p = event.payload
+    if p.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     await _order_news(
         uow,
         event,

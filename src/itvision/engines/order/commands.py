@@ -179,6 +179,25 @@ class PlaceQuotedOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceGroupOrder:
+    """A group buy closed: the participant's order at the group's price, once per
+    participation (already paid through it)."""
+
+    said: Said
+    group_id: str
+    group_name: str | None
+    participation_id: str
+    customer_id: str
+    sku: str
+    product_id: str
+    quantity: int
+    unit_price: int
+    payment_method: str
+    delivery_method: DeliveryMethod
+    address: Address | None
+
+
+@dataclass(frozen=True, slots=True)
 class RecordReservation:
     said: Said
     order_id: str

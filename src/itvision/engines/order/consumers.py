@@ -1,18 +1,20 @@
 """What the order engine reacts to: the saga's answers about its orders (inventory's
-reservation, payment's outcome and refunds, shipping's dispatch and delivery) and billing's
-accepted quotes, which become orders. Each handler turns the event into a command and runs its
-use case in the unit of work that also marks the event applied (once per event). An answer
-about an order not placed yet raises NotYet: the event is parked until the order exists
-(see `services.progress`)."""
+reservation, payment's outcome and refunds, shipping's dispatch and delivery), billing's
+accepted quotes and closed group buys, which become orders. Each handler turns the event into
+a command and runs its use case in the unit of work that also marks the event applied (once
+per event). An answer about an order not placed yet raises NotYet: the event is parked until
+the order exists (see `services.progress`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from itvision.engines.billing.events import QuoteAccepted
+from itvision.engines.groupbuy.events import GroupClosed
 from itvision.engines.inventory.events import ReservationConfirmed, ReservationRefused
 from itvision.engines.order.commands import (
     Address,
+    PlaceGroupOrder,
     PlaceQuotedOrder,
     QuotedLine,
     RecordDelivery,
@@ -25,7 +27,7 @@ from itvision.engines.order.commands import (
     Said,
 )
 from itvision.engines.order.events import SOURCE
-from itvision.engines.order.services import checkout, progress
+from itvision.engines.order.services import checkout, group_orders, progress
 from itvision.engines.payment.events import PaymentFailed, PaymentSucceeded, RefundCompleted
 from itvision.engines.shipping.events import ShipmentDelivered, ShipmentDispatched
 from itvision.platform.bus.consumer import ConsumerGroup
@@ -60,6 +62,8 @@ async def stock_refused(event: Event[ReservationRefused], uow: UnitOfWork) -> No
 @GROUP.on("payment.payment.succeeded")
 async def payment_succeeded(event: Event[PaymentSucceeded], uow: UnitOfWork) -> None:
     payment = event.payload
+    if payment.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     command = RecordPayment(
         said=_said(event),
         order_id=payment.order_id,
@@ -74,6 +78,8 @@ async def payment_succeeded(event: Event[PaymentSucceeded], uow: UnitOfWork) -> 
 @GROUP.on("payment.payment.failed")
 async def payment_failed(event: Event[PaymentFailed], uow: UnitOfWork) -> None:
     payment = event.payload
+    if payment.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     command = RecordPaymentFailure(
         said=_said(event),
         order_id=payment.order_id,
@@ -87,6 +93,8 @@ async def payment_failed(event: Event[PaymentFailed], uow: UnitOfWork) -> None:
 @GROUP.on("payment.refund.completed")
 async def refund_paid(event: Event[RefundCompleted], uow: UnitOfWork) -> None:
     refund = event.payload
+    if refund.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     command = RecordRefundPayment(
         said=_said(event),
         order_id=refund.order_id,
@@ -153,3 +161,27 @@ async def quote_accepted(event: Event[QuoteAccepted], uow: UnitOfWork) -> None:
         address=Address(**address.model_dump()) if address is not None else None,
     )
     await checkout.place_quoted_order(uow, command)
+
+
+@GROUP.on("groupbuy.group.closed")
+async def group_closed(event: Event[GroupClosed], uow: UnitOfWork) -> None:
+    group = event.payload
+    for participant in group.participants:
+        if participant.participation_id is None:
+            continue  # a group closed before participations were paid through payment
+        address = participant.delivery_address
+        command = PlaceGroupOrder(
+            said=_said(event),
+            group_id=group.group_id,
+            group_name=group.name,
+            participation_id=participant.participation_id,
+            customer_id=participant.customer_id,
+            sku=group.sku,
+            product_id=group.product_id,
+            quantity=participant.quantity,
+            unit_price=participant.unit_price or group.final_unit_price,
+            payment_method=participant.payment_method or "wave",
+            delivery_method=participant.delivery_method,
+            address=Address(**address.model_dump()) if address is not None else None,
+        )
+        await group_orders.place_group_order(uow, command)

@@ -67,6 +67,11 @@ class OrderPlaced(Payload):
         default=0, description="What those points paid, VAT included (part of discount_total)"
     )
     group_id: str | None = Field(default=None, description="Set when a group buy made the order")
+    participation_id: str | None = Field(
+        default=None,
+        description="The group-buy participation the order serves: its stock is already held, "
+        "its payment already taken",
+    )
     quote_id: str | None = Field(default=None, description="Set when an accepted quote made it")
     pay_by: UtcDatetime | None = Field(
         default=None, description="An unpaid order is cancelled (expired) at this time"

@@ -96,6 +96,9 @@ class Order(Base):
     vat_total: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(BigInteger)
     quote_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # A group buy's order of one participant: one order per participation.
+    group_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    participation_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime())
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -77,15 +77,16 @@ async def pay(
     idempotency_key: IdempotencyKey,
     response: Response,
 ) -> PaymentPublic | JSONResponse:
-    """Pay an order by its payment method (Wave, Orange Money): the answer's `checkout_url`
-    is where the customer approves it. 409 `not_payable` with the order's `state` when it
-    cannot be paid (stock still not reserved after a short wait, paid, cancelled, cash on
-    delivery…); 502 when the provider gave no session (send the same request again)."""
-    command = StartPayment(body.order_id, caller, idempotency_key)
+    """Pay an order (or a group-buy participation, `participation_id`) by its payment method
+    (Wave, Orange Money): the answer's `checkout_url` is where the customer approves it. 409
+    `not_payable` with the order's `state` when it cannot be paid (stock still not reserved
+    after a short wait, paid, cancelled, cash on delivery…); 502 when the provider gave no
+    session (send the same request again)."""
+    command = StartPayment(body.payable_id, caller, idempotency_key)
     try:
         started = await payments.start_payment(platform, command)
     except NotPayable as exc:
-        return problem(409, exc.code, exc.message, field="body.order_id", state=exc.state)
+        return problem(409, exc.code, exc.message, field=body.field, state=exc.state)
     if not started.created:
         response.status_code = 200
     return PaymentPublic.model_validate(started.payment)

@@ -24,6 +24,39 @@ class RecordOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordParticipation:
+    """A customer joined a group buy: the participation is payable at once, until `pay_by`."""
+
+    participation_id: str
+    group_id: str
+    customer_id: str
+    amount: int
+    currency: str
+    method: str
+    pay_by: datetime | None
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CancelParticipations:
+    """Participations ended (left, dropped, their group expired): close their open payments,
+    give back what was paid."""
+
+    participation_ids: tuple[str, ...]
+    ended_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SettleGroupOrder:
+    """The order a closed group placed for a participant: paid from the participation's
+    payment, the difference given back."""
+
+    order_id: str
+    participation_id: str
+    group_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MarkOrderPayable:
     """The order's stock is reserved: it may be paid."""
 

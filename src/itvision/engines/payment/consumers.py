@@ -1,22 +1,28 @@
 """What payment reacts to: an order placed (what it costs, how it is paid), its stock reserved
 (it may be paid), cancelled (close open payments, give back what was paid), refunded (give
-that amount back), and a cash-on-delivery order delivered with the cash collected (paid).
+that amount back), and a cash-on-delivery order delivered with the cash collected (paid); and
+a group buy's participations: joined (payable), left or expired (given back), and the group's
+orders (settled from the participations' payments, see `services.participations`).
 Each handler turns the event into a command and runs its use case in the unit of work that
 also marks the event applied (see `services.orders` for the order they may arrive in)."""
 
 from __future__ import annotations
 
+from itvision.engines.groupbuy.events import GroupExpired, ParticipantJoined, ParticipantLeft
 from itvision.engines.inventory.events import ReservationConfirmed
 from itvision.engines.order.events import OrderCancelled, OrderPlaced, OrderRefunded
 from itvision.engines.payment.commands import (
     CancelOrder,
+    CancelParticipations,
     MarkOrderPayable,
     RecordOrder,
+    RecordParticipation,
     RefundOrder,
     SettleCashOnDelivery,
+    SettleGroupOrder,
 )
 from itvision.engines.payment.events import SOURCE
-from itvision.engines.payment.services import orders
+from itvision.engines.payment.services import orders, participations
 from itvision.engines.shipping.events import ShipmentDelivered
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.events import Event
@@ -38,6 +44,41 @@ async def know_order(event: Event[OrderPlaced], uow: UnitOfWork) -> None:
         placed_at=order.placed_at,
     )
     await orders.record_order(uow, command)
+    if order.participation_id is not None:
+        settle = SettleGroupOrder(order.order_id, order.participation_id, order.group_id)
+        await participations.settle_group_order(uow, settle)
+
+
+@GROUP.on("groupbuy.participant.joined")
+async def know_participation(event: Event[ParticipantJoined], uow: UnitOfWork) -> None:
+    joined = event.payload
+    if joined.participation_id is None or joined.amount_due is None:
+        return  # a join written before participations were paid through payment
+    command = RecordParticipation(
+        participation_id=joined.participation_id,
+        group_id=joined.group_id,
+        customer_id=joined.customer_id,
+        amount=joined.amount_due,
+        currency=joined.currency,
+        method=joined.payment_method or "wave",
+        pay_by=joined.pay_by,
+        joined_at=joined.joined_at,
+    )
+    await participations.record_participation(uow, command)
+
+
+@GROUP.on("groupbuy.participant.left")
+async def give_back_participation(event: Event[ParticipantLeft], uow: UnitOfWork) -> None:
+    left = event.payload
+    command = CancelParticipations((left.participation_id,), left.left_at)
+    await participations.cancel_participations(uow, command)
+
+
+@GROUP.on("groupbuy.group.expired")
+async def give_back_group(event: Event[GroupExpired], uow: UnitOfWork) -> None:
+    expired = event.payload
+    ids = tuple(p.participation_id for p in expired.participants if p.participation_id)
+    await participations.cancel_participations(uow, CancelParticipations(ids, expired.expired_at))
 
 
 @GROUP.on("inventory.reservation.confirmed")

@@ -31,6 +31,11 @@ class PaymentInitiated(Payload):
     fee: Amount = Field(default=0, description="What the provider will keep")
     expires_at: UtcDatetime | None = None
     initiated_at: UtcDatetime
+    participation_id: str | None = Field(
+        default=None,
+        description="Set for a group-buy participation's payment: `order_id` is then the "
+        "participation id (no order exists yet); order engines ignore these",
+    )
 
 
 class PaymentSucceeded(Payload):
@@ -45,6 +50,11 @@ class PaymentSucceeded(Payload):
     succeeded_at: UtcDatetime
     transaction_id: str | None = Field(
         default=None, description="The provider's transaction (Wave `T_…`, Orange Money txnid)"
+    )
+    participation_id: str | None = Field(
+        default=None,
+        description="Set for a group-buy participation's payment: `order_id` is then the "
+        "participation id (no order exists yet); order engines ignore these",
     )
 
 
@@ -66,6 +76,11 @@ class PaymentFailed(Payload):
     provider_reference: str | None = None
     fee: Amount = 0
     failed_at: UtcDatetime
+    participation_id: str | None = Field(
+        default=None,
+        description="Set for a group-buy participation's payment: `order_id` is then the "
+        "participation id (no order exists yet); order engines ignore these",
+    )
 
 
 class RefundCompleted(Payload):
@@ -88,6 +103,11 @@ class RefundCompleted(Payload):
     provider_reference: str | None = None
     fee: Amount = 0
     completed_at: UtcDatetime
+    participation_id: str | None = Field(
+        default=None,
+        description="Set for a group-buy participation's payment: `order_id` is then the "
+        "participation id (no order exists yet); order engines ignore these",
+    )
 
 
 TOPICS: tuple[Topic, ...] = (

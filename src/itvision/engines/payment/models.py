@@ -28,6 +28,10 @@ class PaymentOrder(Base):
     reserved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A group buy: a participation's row has `order_id == participation_id` (paid before any
+    # order exists); the group's order of a participant names it, and is settled from it.
+    group_id: Mapped[str | None] = mapped_column(String(40))
+    participation_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class Payment(Base):
@@ -60,6 +64,8 @@ class Payment(Base):
     checkout_url: Mapped[str | None] = mapped_column(String(1000))
     fee: Mapped[int] = mapped_column(Integer, default=0)
     refunded: Mapped[int] = mapped_column(Integer, default=0)
+    # Set for a group-buy participation's payment (its `order_id` is the participation id).
+    participation_id: Mapped[str | None] = mapped_column(String(40))
     failure_reason: Mapped[str | None] = mapped_column(String(40))
     failure_code: Mapped[str | None] = mapped_column(String(100))
     # A cancelled payment's provider session is closed (Wave: expired) by a job.

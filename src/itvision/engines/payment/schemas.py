@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from itvision.engines.payment.events import PaymentMethod
 from itvision.engines.payment.rules.states import FailureReason, OrderState, PaymentStatus
@@ -18,14 +18,38 @@ RefundStatus = Literal["pending", "awaiting_operator", "completed"]
 
 
 class PaymentCreate(InputModel):
-    order_id: OrderId
+    """An order to pay, or a group-buy participation (exactly one of them)."""
+
+    participation_id: (
+        Annotated[str, nonblank(100), Field(description="The group-buy participation to pay")]
+        | None
+    ) = None
+    order_id: OrderId | None = Field(default=None, validate_default=True)
+
+    @field_validator("order_id")
+    @classmethod
+    def _one_thing_to_pay(cls, order_id: str | None, info: ValidationInfo) -> str | None:
+        # Declared after `participation_id`, so that one is known here (when it was valid).
+        if (order_id is None) == (info.data.get("participation_id") is None):
+            raise ValueError("give either order_id or participation_id")
+        return order_id
+
+    @property
+    def payable_id(self) -> str:
+        """The payment engine keys a participation like an order."""
+        return self.order_id or self.participation_id or ""
+
+    @property
+    def field(self) -> str:
+        return "body.order_id" if self.order_id else "body.participation_id"
 
 
 class PaymentPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
-    order_id: str
+    order_id: str = Field(description="The order paid, or the participation id")
+    participation_id: str | None = Field(description="Set for a group-buy participation")
     customer_id: str
     amount: int
     currency: str

@@ -133,3 +133,22 @@ class RepriceItems:
 
     skus: tuple[str, ...] | None = None
     changed_by: str | None = None
+
+
+# Group buys -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActivateGroupTier:
+    """A group buy reached one of its tiers: its prices are VAT included."""
+
+    group_id: str
+    product_id: str
+    sku: str | None
+    tier_index: int
+    threshold: int
+    count: int
+    unit_price: int
+    previous_unit_price: int | None
+    currency: str
+    reached_at: datetime

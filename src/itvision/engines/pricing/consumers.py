@@ -1,4 +1,5 @@
-"""What the pricing engine reacts to: the catalog's products, variants and categories.
+"""What the pricing engine reacts to: the catalog's products, variants and categories, and the
+tiers group buys reach (announced as `pricing.tier.activated`).
 
 Each handler turns the event into a command and runs its use case in the unit of work that
 records the event as applied, so the projection, the price history and the events it emits
@@ -20,7 +21,9 @@ from itvision.engines.catalog.events import (
     VariantCreated,
     VariantUpdated,
 )
+from itvision.engines.groupbuy.events import ThresholdReached
 from itvision.engines.pricing.commands import (
+    ActivateGroupTier,
     ArchiveProduct,
     MoveCategory,
     SyncProduct,
@@ -34,6 +37,7 @@ from itvision.engines.pricing.services.catalog import (
     sync_products,
     sync_variant,
 )
+from itvision.engines.pricing.services.group_tiers import activate_group_tier
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.events import Event
 from itvision.platform.uow import UnitOfWork
@@ -108,3 +112,21 @@ async def reprice_updated_variant(event: Event[VariantUpdated], uow: UnitOfWork)
 async def follow_moved_category(event: Event[CategoryUpdated], uow: UnitOfWork) -> None:
     moved = event.payload
     await move_category(uow, MoveCategory(moved.category_id, tuple(moved.path), moved.updated_at))
+
+
+@GROUP.on("groupbuy.threshold.reached")
+async def group_tier_reached(event: Event[ThresholdReached], uow: UnitOfWork) -> None:
+    reached = event.payload
+    command = ActivateGroupTier(
+        group_id=reached.group_id,
+        product_id=reached.product_id,
+        sku=reached.sku,
+        tier_index=reached.tier_index if reached.tier_index is not None else 0,
+        threshold=reached.threshold_quantity,
+        count=reached.total_quantity,
+        unit_price=reached.unit_price,
+        previous_unit_price=reached.previous_unit_price,
+        currency=reached.currency,
+        reached_at=reached.reached_at,
+    )
+    await activate_group_tier(uow, command)

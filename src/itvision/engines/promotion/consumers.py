@@ -74,6 +74,8 @@ async def reserve_codes_of_placed_order(event: Event[OrderPlaced], uow: UnitOfWo
 @GROUP.on("payment.payment.succeeded")
 async def count_codes_of_paid_order(event: Event[PaymentSucceeded], uow: UnitOfWork) -> None:
     payment = event.payload
+    if payment.participation_id is not None:
+        return  # a group-buy participation's money, not an order's
     command = RedeemOrderCodes(payment.order_id, payment.customer_id, payment.succeeded_at)
     await redeem_order_codes(uow, command)
 

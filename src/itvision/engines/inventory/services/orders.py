@@ -67,6 +67,10 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
         if existing is not None:
             await uow.session.delete(existing)
             await uow.session.flush()
+        if command.participation_id is not None:
+            held = await book.hand_over(command.participation_id, command.order_id)
+            if held is not None:
+                return await _reserved(book, held, step, command.actor)
         settings = ledger.settings
         requested = rules.requested_quantities((line.sku, line.quantity) for line in command.lines)
         try:
@@ -111,20 +115,32 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
                 )
             )
             return refused
-        uow.emit(
-            ReservationConfirmed(
-                order_id=command.order_id,
-                reservation_id=reservation.id,
-                lines=[ReservedLine(sku=sku, quantity=q) for sku, q in requested.items()],
-                expires_at=None if step in ("confirmed", "shipped") else reservation.expires_at,
-                confirmed_at=ledger.now,
-            )
+        return await _reserved(book, reservation, step, command.actor)
+
+
+async def _reserved(
+    book: ReservationBook, reservation: Reservation, step: str | None, actor: str
+) -> Reservation:
+    """Answer the order engine, and apply a step seen before the order was placed."""
+    book.ledger.uow.emit(
+        ReservationConfirmed(
+            order_id=reservation.reference,
+            reservation_id=reservation.id,
+            lines=[
+                ReservedLine(sku=sku, quantity=quantity)
+                for sku, quantity in rules.requested_quantities(
+                    (line.sku, line.quantity) for line in reservation.lines
+                ).items()
+            ],
+            expires_at=None if step in ("confirmed", "shipped") else reservation.expires_at,
+            confirmed_at=book.ledger.now,
         )
-        if step == "confirmed":
-            reservation.expires_at = None
-        elif step == "shipped":
-            await book.sell(reservation, actor=command.actor)
-        return reservation
+    )
+    if step == "confirmed":
+        reservation.expires_at = None
+    elif step == "shipped":
+        await book.sell(reservation, actor=actor)
+    return reservation
 
 
 async def confirm_order(on: Runner, command: ConfirmOrder) -> None:

@@ -29,7 +29,7 @@ from itvision.engines.inventory.models import (
     StockLevel,
 )
 from itvision.engines.inventory.services.ledger import Change, StockLedger
-from itvision.platform.errors import Conflict, NotFound
+from itvision.platform.errors import Conflict, NotFound, NotYet
 
 log = structlog.get_logger("itvision.inventory")
 
@@ -53,6 +53,35 @@ class ReservationBook:
         else:
             query = query.where(Reservation.reference == reference)
         return await self.session.scalar(query)
+
+    async def hand_over(self, reference: str, to_reference: str) -> Reservation | None:
+        """The active reservation held under `reference` (a group-buy participation) becomes
+        `to_reference`'s (its order's), stock unchanged; an empty `released` one is left under
+        `reference`, so that a late release gives nothing back. None when it holds nothing;
+        NotYet while `reference` is unknown."""
+        held = await self.lock(reference=reference)
+        if held is None:
+            raise NotYet(f"{reference} is not known yet", field="participation_id")
+        if held.status != "active":
+            return None
+        now = self.ledger.now
+        held.reference, held.kind, held.expires_at = to_reference, "order", None
+        held.note = f"held for {reference}"
+        held.updated_at = now
+        self.session.add(
+            Reservation(
+                id=str(uuid.uuid4()),
+                reference=reference,
+                kind="group_buy",
+                status="released",
+                created_by=held.created_by,
+                created_at=now,
+                updated_at=now,
+                lines=[],
+                note=f"handed over to {to_reference}",
+            )
+        )
+        return held
 
     async def reserve(
         self,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from itvision.engines.order.rules.totals import LineAmount, Totals, vat_inside
-from itvision.platform.money import round_amount
+from itvision.platform.money import VAT_RATE, round_amount
 
 
 def price_incl_vat(unit_price_excl_vat: int, rate: Decimal) -> int:
@@ -31,3 +31,8 @@ def quote_totals(
     if subtotal >= quoted_total:
         return Totals(subtotal, subtotal - quoted_total, 0, quoted_vat, quoted_total)
     return Totals(subtotal, 0, 0, vat_inside(subtotal), subtotal)
+
+
+def excl_vat(unit_price_incl_vat: int, rate: Decimal = VAT_RATE) -> int:
+    """A price VAT included, without it (a group buy's price is set VAT included)."""
+    return unit_price_incl_vat - vat_inside(unit_price_incl_vat, rate)

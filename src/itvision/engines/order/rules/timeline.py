@@ -66,9 +66,12 @@ def _method(method: str) -> str:
     return PAYMENT_METHODS.get(method, method)
 
 
-def placed(units: int, total: int, method: str, quote_number: str | None = None) -> str:
+def placed(
+    units: int, total: int, method: str, quote_number: str | None = None, group: str | None = None
+) -> str:
     articles = "article" if units == 1 else "articles"
     source = f", sur devis {quote_number}" if quote_number else ""
+    source += f", achat groupé « {group} »" if group else ""
     return f"Commande passée : {units} {articles}, {format_xof(total)} ({_method(method)}){source}"
 
 

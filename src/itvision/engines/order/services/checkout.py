@@ -106,7 +106,7 @@ async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:
             updated_at=now,
             refunded_total=0,
             paid_back_total=0,
-            lines=_rows(command.lines),
+            lines=rows_of(command.lines),
         )
         uow.session.add(order)
         await uow.session.flush()  # the order before its checkout, which refers to it
@@ -120,7 +120,7 @@ async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:
             )
         )
         await uow.session.flush()
-        _announce(OrderBook(uow, now), order, None)
+        announce(OrderBook(uow, now), order, None)
         await _empty_cart(uow, command.cart_id, now)
         return Placement(order, replayed=False)
 
@@ -180,25 +180,25 @@ async def place_quoted_order(on: Runner, command: PlaceQuotedOrder) -> Order:
             updated_at=now,
             refunded_total=0,
             paid_back_total=0,
-            lines=_rows(lines),
-            **_amounts(totals),
+            lines=rows_of(lines),
+            **amounts_of(totals),
         )
         uow.session.add(order)
         await uow.session.flush()
         book = OrderBook(uow, now)
         book.write(order, command.said, f"Devis {command.quote_number} accepté")
-        _announce(book, order, command.quote_number)
+        announce(book, order, command.quote_number)
         return order
 
 
-def _rows(lines: tuple[PlacedLine, ...]) -> list[OrderLineRow]:
+def rows_of(lines: tuple[PlacedLine, ...]) -> list[OrderLineRow]:
     return [
         OrderLineRow(position=index, refunded_quantity=0, **asdict(line))
         for index, line in enumerate(lines, start=1)
     ]
 
 
-def _amounts(totals: Totals) -> dict[str, int]:
+def amounts_of(totals: Totals) -> dict[str, int]:
     return {
         "subtotal": totals.subtotal,
         "discount_total": totals.discount_total,
@@ -208,12 +208,14 @@ def _amounts(totals: Totals) -> dict[str, int]:
     }
 
 
-def _announce(book: OrderBook, order: Order, quote_number: str | None) -> None:
+def announce(
+    book: OrderBook, order: Order, quote_number: str | None, group: str | None = None
+) -> None:
     units = sum(line.quantity for line in order.lines)
     book.emit(
         order,
         placed_event(order),
-        says.placed(units, order.total, order.payment_method, quote_number),
+        says.placed(units, order.total, order.payment_method, quote_number, group),
     )
 
 
@@ -248,6 +250,8 @@ def placed_event(order: Order) -> OrderPlacedEvent:
         delivery_address=DeliveryAddress(**address) if address else None,
         promotion_codes=list(order.promotion_codes),
         quote_id=order.quote_id,
+        group_id=order.group_id,
+        participation_id=order.participation_id,
         pay_by=order.pay_by,
         placed_at=order.placed_at,
     )

@@ -96,6 +96,7 @@ class PaymentBook:
                 fee=payment.fee,
                 expires_at=payment.expires_at,
                 initiated_at=self.now,
+                participation_id=payment.participation_id,
             )
         )
 
@@ -123,6 +124,7 @@ class PaymentBook:
                     reason=payment.failure_reason,
                     provider_reference=payment.provider_reference,
                     failed_at=self.now,
+                    participation_id=payment.participation_id,
                 )
             )
             return True
@@ -141,6 +143,7 @@ class PaymentBook:
                 provider_reference=payment.provider_reference,
                 transaction_id=payment.transaction_id,
                 succeeded_at=self.now,
+                participation_id=payment.participation_id,
             )
         )
         await self._give_back_if_unwanted(payment, was)
@@ -219,5 +222,6 @@ class PaymentBook:
                 operator=refund.operator,
                 provider_reference=refund.provider_reference or payment.provider_reference,
                 completed_at=self.now,
+                participation_id=payment.participation_id,
             )
         )

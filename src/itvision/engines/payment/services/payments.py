@@ -88,8 +88,13 @@ async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
 # Payment waits for these, then the client asks again: checked from a read, so that waiting
 # does not take a turn to write (on SQLite, the whole process's). No payment exists in them.
 NOT_YET = frozenset({"unknown", "awaiting_stock"})
-# Inventory's answer to a placed order: what ends the wait, once payment has read it too.
-STOCK_ANSWERS = ("inventory.reservation.confirmed", "inventory.reservation.refused")
+# What ends the wait once payment has read it too: inventory's answer to a placed order, or
+# a group-buy participation (payable as soon as it is taken).
+PAYABLE_NEWS = (
+    "inventory.reservation.confirmed",
+    "inventory.reservation.refused",
+    "groupbuy.participant.joined",
+)
 RECHECK_SECONDS = 0.1  # payment reads the answer a moment after inventory commits it
 
 
@@ -135,6 +140,9 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
             status="initiating",
             requested_by=caller.subject,
             idempotency_key=command.idempotency_key,
+            participation_id=order.participation_id
+            if order.participation_id == order.order_id
+            else None,
             fee=0,
             refunded=0,
             created_at=book.now,
@@ -146,7 +154,7 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
 
 async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
     """The order's state for payment; right after checkout (not seen placed, or its stock not
-    held yet) waited for up to `stock_wait_seconds`, woken by inventory's answers: one request
+    held yet) waited for up to `stock_wait_seconds`, woken by the news that may end it: one request
     from the app instead of a volley of 409s."""
     wait = on.settings_of(PaymentSettings).stock_wait_seconds
     deadline = time.monotonic() + wait
@@ -160,7 +168,7 @@ async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
         if notifier is None:
             await asyncio.sleep(min(left, RECHECK_SECONDS))
         else:
-            await notifier.wait(seen, min(left, RECHECK_SECONDS), STOCK_ANSWERS)
+            await notifier.wait(seen, min(left, RECHECK_SECONDS), PAYABLE_NEWS)
 
 
 async def _record_session(on: Runner, payment_id: str, session: Session) -> Payment:
