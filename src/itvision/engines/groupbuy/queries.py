@@ -109,13 +109,9 @@ class SkuToGroup:
 
 async def sku_to_group(platform: Platform, sku: str) -> SkuToGroup:
     """What the catalog and pricing say of a SKU a group is opened for; 422 if unknown."""
-    product = await catalog.get_product_by_sku(platform, sku)
-    if product is not None:
-        product_id, name = product.product_id, product.name
-    else:
-        variant = await catalog.get_variant_by_sku(platform, sku)
-        if variant is None:
-            raise InvalidInput(f"the catalog has no SKU {sku}", field="sku")
-        product_id, name = variant.product_id, sku
-    price = await pricing.price_at(platform, sku, utcnow())
-    return SkuToGroup(sku, product_id, name, price.price_incl_vat if price else None)
+    item = (await catalog.get_skus(platform, [sku])).get(sku)
+    if item is None:
+        raise InvalidInput(f"the catalog has no SKU {sku}", field="sku")
+    product_id, name = item.product_id, item.name
+    price = (await pricing.prices_at(platform, [item.sku], utcnow())).get(item.sku)
+    return SkuToGroup(item.sku, product_id, name, price.price_incl_vat if price else None)
