@@ -20,7 +20,7 @@ from itvision.engines.payment.services.refunds import perform_refunds
 from tests.conftest import COMBINATIONS, REVERSED, eventually
 from tests.engines.groupbuy.support import group_of, grouped_product, join, open_group
 from tests.engines.order.support import published, reaches
-from tests.flows.test_checkout_saga import WAIT, available, quiet
+from tests.flows.test_checkout_saga import WAIT, available, quiet, refunds_of
 from tests.support.api import ApiClient
 from tests.support.simulators import RunningSimulators, wait_payment
 
@@ -244,3 +244,27 @@ async def test_a_group_crossing_two_tiers_orders_at_the_last_price(api, simulato
         )
         assert seen["refund_due"] == paid_back
     await quiet(api)
+
+
+async def test_a_group_order_cancelled_after_settlement_is_refunded_by_an_operator(api, simulators):
+    # The order was paid from the participation's Wave payment, which Wave refunds only whole:
+    # its refund waits for an operator instead of asking Wave about a session it never had.
+    sku = await grouped_product(api, stock=5)
+    group = await open_group(
+        api, sku, max_participants=1, minimum=1, tiers=[{"threshold": 1, "unit_price": 95_000}]
+    )
+    customer = f"cancel-{uuid.uuid4().hex[:6]}"
+    participation = await join(api, group["id"], customer, 1, "wave")
+    await pay_participation(api, simulators, participation)
+    await group_reaches(api, group["id"], "closed")
+    order = await order_of_participant(api, customer)
+    await reaches(api, order["id"], "confirmed", WAIT)
+    cancelled = await api.post(
+        f"/api/orders/{order['id']}/cancel", json={}, role="customer", subject=customer
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    [refund] = await refunds_of(api, order["id"], "awaiting_operator")
+    assert (refund["amount"], refund["manual"]) == (order["total"], True)
+    await perform_refunds(api.platform, PerformRefunds())
+    assert await refunds_of(api, order["id"], "awaiting_operator") == [refund]
+    assert all(s.when_refunded is None for s in simulators.wave.sessions.values())

@@ -231,6 +231,52 @@ async def test_group_buy_participants_hear_of_the_tier_their_group_reached(api, 
         assert "39\u202f000" in tier["body"]
 
 
+async def test_a_participant_hears_their_place_released_then_their_refund(api, system, messaging):
+    from itvision.engines.groupbuy.events import SOURCE as GROUPBUY
+    from itvision.engines.groupbuy.events import ParticipantLeft
+    from itvision.engines.payment.events import SOURCE as PAYMENT
+    from itvision.engines.payment.events import RefundCompleted
+
+    await set_contact(api, "cust-left")
+    left = ParticipantLeft(
+        group_id="GB-2",
+        participation_id="gbp-1",
+        customer_id="cust-left",
+        sku="UPS-1500",
+        quantity=1,
+        reason="left",
+        paid=True,
+        participant_count=0,
+        total_quantity=0,
+        left_at=utcnow(),
+    )
+    await emit(system, GROUPBUY, left)
+    released = await wait_message(api, "cust-left", lambda m: m["kind"] == "group_left", "left")
+    assert "GB-2" in released["body"] and "remboursé" in released["body"]
+    refund = {
+        "payment_id": "pay-1",
+        "customer_id": "cust-left",
+        "amount": 39_000,
+        "method": "wave",
+        "manual": False,
+        "completed_at": utcnow(),
+    }
+    await emit(
+        system,
+        PAYMENT,
+        RefundCompleted(refund_id="ref-1", order_id="gbp-1", participation_id="gbp-1", **refund),
+    )
+    # An order's refund is told by its credit note and timeline, not by this message.
+    order_refund = RefundCompleted(refund_id="ref-2", order_id="ord-1", **refund)
+    order_refund_event = await emit(system, PAYMENT, order_refund)
+    refunded = await wait_message(
+        api, "cust-left", lambda m: m["kind"] == "group_refunded", "refunded"
+    )
+    assert "39\u202f000" in refunded["body"]
+    await wait_applied(system, order_refund_event, SOURCE)
+    assert [m["kind"] for m in await messages_of(api, "cust-left")].count("group_refunded") == 1
+
+
 async def test_points_about_to_expire_are_announced_with_the_date_in_the_customer_s_zone(
     api, system, messaging
 ):

@@ -92,7 +92,7 @@ async def get_skus(platform: Platform, skus: Iterable[str]) -> dict[str, Catalog
         .where(Sku.sku.in_(sorted(set(keys.values()))))
     )
     async with read_session(platform) as session:
-        rows = (await session.execute(query)).tuples().all()
+        rows = (await session.execute(query)).all()
     found: dict[str, CatalogSku] = {}
     for claim, product, variant in rows:
         name, weight = product.name_fr, product.weight_grams

@@ -123,4 +123,4 @@ async def unlocked_rewards(on: Runner, customer_id: str) -> list[UnlockedView]:
             .where(UnlockedReward.customer_id == customer_id)
             .order_by(UnlockedReward.unlocked_at, Reward.id)
         )
-        return [UnlockedView(r.id, r.name, r.kind, r.value, at) for r, at in rows.tuples().all()]
+        return [UnlockedView(r.id, r.name, r.kind, r.value, at) for r, at in rows.all()]

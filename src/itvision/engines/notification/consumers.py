@@ -15,6 +15,7 @@ from itvision.engines.groupbuy.events import (
     GroupClosed,
     GroupExpired,
     ParticipantJoined,
+    ParticipantLeft,
     ThresholdReached,
 )
 from itvision.engines.inventory.events import StockUpdated
@@ -37,7 +38,7 @@ from itvision.engines.order.events import (
     OrderPlaced,
     OrderShipped,
 )
-from itvision.engines.payment.events import PaymentFailed
+from itvision.engines.payment.events import PaymentFailed, RefundCompleted
 from itvision.engines.shipping.events import ShipmentUpdated
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.errors import NotYet
@@ -267,6 +268,22 @@ async def group_closed(event: Event[GroupClosed], uow: UnitOfWork) -> None:
         await _notify(
             uow, event, customer_id, "group_closed", {"group_id": g.group_id, "unit_price": price}
         )
+
+
+@GROUP.on("groupbuy.participant.left")
+async def group_left(event: Event[ParticipantLeft], uow: UnitOfWork) -> None:
+    left = event.payload
+    await _notify(uow, event, left.customer_id, "group_left", {"group_id": left.group_id})
+
+
+@GROUP.on("payment.refund.completed")
+async def group_refunded(event: Event[RefundCompleted], uow: UnitOfWork) -> None:
+    refund = event.payload
+    if refund.participation_id is None:
+        return  # an order's refund: its credit note and timeline tell the customer
+    await _notify(
+        uow, event, refund.customer_id, "group_refunded", {"amount": Money(refund.amount)}
+    )
 
 
 @GROUP.on("groupbuy.group.expired")

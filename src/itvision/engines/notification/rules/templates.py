@@ -78,6 +78,8 @@ KINDS: dict[str, Kind] = {
         False, ("group_id", "unit_price"), {"group_id": "GB-17", "unit_price": Money(39000)}
     ),
     "group_expired": Kind(False, ("group_id",), {"group_id": "GB-17"}),
+    "group_left": Kind(True, ("group_id",), {"group_id": "GB-17"}),
+    "group_refunded": Kind(True, ("amount",), {"amount": Money(39000)}),
     "stock_back": Kind(False, ("product",), {"product": "Onduleur APC 1500 VA"}),
 }
 
@@ -193,6 +195,19 @@ BUILT_IN: dict[tuple[str, str], Text] = {
     ("group_expired", "en"): Text(
         "Group buy expired", "Group buy {group_id} did not reach its target: you are refunded."
     ),
+    ("group_left", "fr"): Text(
+        "Place libérée",
+        "Votre place dans l'achat groupé {group_id} est libérée. Si vous aviez payé, vous serez"
+        " remboursé.",
+    ),
+    ("group_left", "en"): Text(
+        "Place released",
+        "Your place in group buy {group_id} is released. If you had paid, you will be refunded.",
+    ),
+    ("group_refunded", "fr"): Text(
+        "Remboursement effectué", "Votre achat groupé vous a été remboursé : {amount}."
+    ),
+    ("group_refunded", "en"): Text("Refund done", "Your group buy was refunded: {amount}."),
     ("stock_back", "fr"): Text("De retour en stock", "{product} est de nouveau disponible."),
     ("stock_back", "en"): Text("Back in stock", "{product} is available again."),
 }

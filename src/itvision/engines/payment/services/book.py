@@ -26,6 +26,7 @@ from itvision.engines.payment.services.providers.base import PaymentRef
 from itvision.engines.payment.settings import PaymentSettings
 from itvision.platform.uow import UnitOfWork
 
+GROUP_SETTLED = "group:"  # the reference of an order paid from a group-buy participation
 log = structlog.get_logger("itvision.payment")
 
 
@@ -178,8 +179,11 @@ class PaymentBook:
             log.warning("nothing left to refund", payment_id=payment.id, cause=cause)
             return None
         provider = provider_for(payment.method, self.settings)
+        # A group order paid from its participation has no provider session of its own: the
+        # money sits in the participation's payment, which the provider refunds only whole.
+        own_session = not (payment.provider_reference or "").startswith(GROUP_SETTLED)
         by_api = refunded_by_api(
-            by_api=provider is not None and provider.refunds_by_api,
+            by_api=provider is not None and provider.refunds_by_api and own_session,
             amount=amount,
             paid=payment.amount,
             refunded_before=payment.refunded,

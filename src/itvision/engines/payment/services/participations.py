@@ -27,7 +27,7 @@ from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment, PaymentOrder
 from itvision.engines.payment.rules.states import Outcome
 from itvision.engines.payment.services import orders
-from itvision.engines.payment.services.book import PaymentBook, new_id
+from itvision.engines.payment.services.book import GROUP_SETTLED, PaymentBook, new_id
 from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
@@ -64,7 +64,7 @@ async def settle_group_order(on: Runner, command: SettleGroupOrder) -> Payment |
         assert order is not None and order.amount is not None  # recorded by the same event
         order.group_id = command.group_id
         order.participation_id = command.participation_id
-        key = f"group:{command.participation_id}"
+        key = f"{GROUP_SETTLED}{command.participation_id}"
         for existing in await book.payments_of(order.order_id):
             if existing.idempotency_key == key:
                 return existing

@@ -15,13 +15,13 @@ A provider that cannot be reached leaves the payment `initiating`: the same requ
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
 
+from itvision.engines.order import get_order
 from itvision.engines.payment import queries
 from itvision.engines.payment.commands import StartPayment
 from itvision.engines.payment.events import SOURCE
@@ -154,21 +154,31 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
 
 async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
     """The order's state for payment; right after checkout (not seen placed, or its stock not
-    held yet) waited for up to `stock_wait_seconds`, woken by the news that may end it: one request
-    from the app instead of a volley of 409s."""
-    wait = on.settings_of(PaymentSettings).stock_wait_seconds
-    deadline = time.monotonic() + wait
-    notifier = on.notifier if isinstance(on, Platform) else None
-    while True:
-        seen = notifier.generation if notifier is not None else 0
+    held yet) waited for up to `stock_wait_seconds`, woken by the news that may end it: one
+    request from the app instead of a volley of 409s. An order payment does not know is waited
+    for only if the order engine has it placed by the caller: a wrong id answers at once."""
+    state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
+    if state not in NOT_YET or not isinstance(on, Platform):
+        return state
+    if state == "unknown" and not await _just_placed(on, command):
+        return state
+    deadline = time.monotonic() + on.settings_of(PaymentSettings).stock_wait_seconds
+    while (left := deadline - time.monotonic()) > 0:
+        seen = on.notifier.generation
+        await on.notifier.wait(seen, min(left, RECHECK_SECONDS), PAYABLE_NEWS)
         state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
-        left = deadline - time.monotonic()
-        if state not in NOT_YET or left <= 0:
-            return state
-        if notifier is None:
-            await asyncio.sleep(min(left, RECHECK_SECONDS))
-        else:
-            await notifier.wait(seen, min(left, RECHECK_SECONDS), PAYABLE_NEWS)
+        if state not in NOT_YET:
+            break
+    return state
+
+
+async def _just_placed(platform: Platform, command: StartPayment) -> bool:
+    order = await get_order(platform, command.order_id)
+    return (
+        order is not None
+        and command.caller.owns(order.customer_id)
+        and order.status in ("placed", "stock_reserved", "awaiting_payment")
+    )
 
 
 async def _record_session(on: Runner, payment_id: str, session: Session) -> Payment:

@@ -92,7 +92,7 @@ async def recorded_prices(on: Runner, skus: Collection[str], at: datetime) -> li
         .where(PricedItem.sku.in_(sorted(set(skus))))
     )
     async with read_session(on) as session:
-        rows = (await session.execute(query)).tuples().all()
+        rows = (await session.execute(query)).all()
     return [PriceView(item=item, quantity=1, price=recorded(r), as_of=at) for item, r in rows]
 
 
