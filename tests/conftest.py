@@ -14,12 +14,11 @@ import httpx
 import pytest
 
 from itvision import bootstrap, migrations
-from itvision.app import create_app
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 from tests import demo_engine
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, app_of
 from tests.support.servers import KafkaBroker, PostgresServer
 
 COMBINATIONS = [
@@ -145,7 +144,7 @@ async def system(backend_settings: Settings) -> AsyncIterator[Platform]:
 @pytest.fixture
 async def api(system: Platform) -> AsyncIterator[ApiClient]:
     """An HTTP client of the system's API; `api.as_(role, subject)` gives auth headers."""
-    transport = httpx.ASGITransport(app=create_app(system, run_consumers=False))
+    transport = httpx.ASGITransport(app=app_of(system))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield ApiClient(client, system)
 

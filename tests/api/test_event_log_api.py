@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import httpx
 import pytest
 
-from itvision.app import create_app
 from itvision.platform.auth import Role, create_api_token
 from itvision.platform.bus import operations
 from tests.conftest import COMBINATIONS
 from tests.demo_engine import NoteAdded, NoteEchoed
+from tests.support.api import app_of
 
 LOG = "/api/events/log"
 ADDED, ECHOED = "demo.note.added", "demo.note.echoed"
@@ -26,7 +26,7 @@ async def platform(make_platform):
 
 @pytest.fixture
 async def client(platform):
-    transport = httpx.ASGITransport(app=create_app(platform, run_consumers=False))
+    transport = httpx.ASGITransport(app=app_of(platform))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 

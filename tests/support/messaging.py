@@ -23,7 +23,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from itvision import bootstrap, migrations
-from itvision.app import create_app
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.system import Platform
 from itvision.settings import Settings
@@ -31,7 +30,7 @@ from itvision.simulators.orange_sms import OrangeSmsSimulator
 from itvision.simulators.server import Running, bound_socket, serve
 from itvision.simulators.webpush import WebPushSimulator
 from itvision.simulators.whatsapp import WhatsAppSimulator
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, app_of
 
 PUBLIC_URL = "http://test"
 SIMULATED = {
@@ -146,7 +145,7 @@ async def system(
 
 @pytest.fixture
 async def api(system: Platform, messaging: Messaging) -> AsyncIterator[ApiClient]:
-    transport = httpx.ASGITransport(app=create_app(system, run_consumers=False))
+    transport = httpx.ASGITransport(app=app_of(system))
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
         messaging.whatsapp.sender.client = client
         yield ApiClient(client, system)

@@ -25,7 +25,6 @@ import httpx
 import pytest
 
 from itvision import bootstrap, migrations
-from itvision.app import create_app
 from itvision.engines.payment.settings import SIMULATED, PaymentSettings
 from itvision.platform.system import Platform
 from itvision.settings import Settings
@@ -33,7 +32,7 @@ from itvision.simulators.orange_money import OrangeMoneySimulator
 from itvision.simulators.server import Running, bound_socket, serve
 from itvision.simulators.wave import WaveSimulator
 from tests.conftest import eventually
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, app_of
 
 PUBLIC_URL = "http://test"
 """The app under test's base URL (its ASGI client's): webhooks and return URLs point there."""
@@ -140,7 +139,7 @@ async def system(
 @pytest.fixture
 async def api(system: Platform, simulators: RunningSimulators) -> AsyncIterator[ApiClient]:
     """The API's client (as tests/conftest.py's); the simulators' webhooks go to it."""
-    transport = httpx.ASGITransport(app=create_app(system, run_consumers=False))
+    transport = httpx.ASGITransport(app=app_of(system))
     async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
         simulators.deliver_to(client)
         yield ApiClient(client, system)

@@ -135,6 +135,12 @@ class Platform:
     def bus_name(self) -> str:
         return self.bus.name
 
+    @property
+    def stopping(self) -> asyncio.Event:
+        """Set when the platform stops: a job that loops or waits within its run ends it then
+        (see `stopping.wait_or_stop`), as the platform's own loops do."""
+        return self._stop
+
     async def stop(self) -> None:
         """Let every in-flight batch finish and commit, then stop."""
         self._stop.set()

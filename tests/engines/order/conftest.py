@@ -9,11 +9,10 @@ import httpx
 import pytest
 
 from itvision import bootstrap, migrations
-from itvision.app import create_app
 from itvision.engines.order.consumers import GROUP
 from itvision.platform.system import Platform
 from itvision.settings import Settings
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, app_of
 
 
 @pytest.fixture
@@ -27,6 +26,6 @@ async def engine(backend_settings: Settings) -> AsyncIterator[Platform]:
 
 @pytest.fixture
 async def engine_api(engine: Platform) -> AsyncIterator[ApiClient]:
-    transport = httpx.ASGITransport(app=create_app(engine, run_consumers=False))
+    transport = httpx.ASGITransport(app=app_of(engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield ApiClient(client, engine)
