@@ -13,12 +13,13 @@ import asyncpg
 import httpx
 import pytest
 
-from itvision import bootstrap, migrations
+from itvision import bootstrap
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 from tests import demo_engine
 from tests.support.api import ApiClient, app_of
+from tests.support.schema import migrate
 from tests.support.servers import KafkaBroker, PostgresServer
 
 COMBINATIONS = [
@@ -117,7 +118,7 @@ async def make_platform(backend_settings: Settings) -> AsyncIterator[MakePlatfor
     async def make(*groups: ConsumerGroup, settings: Settings | None = None) -> Platform:
         platform = Platform(settings or backend_settings, demo_engine.registry(), groups)
         if not made:
-            await migrations.upgrade(platform.db)
+            await migrate(platform.db)
             async with platform.db.engine.begin() as conn:
                 await conn.run_sync(demo_engine.AppliedNote.__table__.create, checkfirst=True)
         made.append(platform)
@@ -135,7 +136,7 @@ async def system(backend_settings: Settings) -> AsyncIterator[Platform]:
     platform = Platform(
         backend_settings, bootstrap.registry(), bootstrap.consumer_groups(), bootstrap.jobs()
     )
-    await migrations.upgrade(platform.db)
+    await migrate(platform.db)
     await platform.start()
     yield platform
     await platform.close()

@@ -22,7 +22,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from itvision import bootstrap, migrations
+from itvision import bootstrap
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.system import Platform
 from itvision.settings import Settings
@@ -31,6 +31,7 @@ from itvision.simulators.server import Running, bound_socket, serve
 from itvision.simulators.webpush import WebPushSimulator
 from itvision.simulators.whatsapp import WhatsAppSimulator
 from tests.support.api import ApiClient, app_of
+from tests.support.schema import migrate
 
 PUBLIC_URL = "http://test"
 SIMULATED = {
@@ -137,7 +138,7 @@ async def system(
         bootstrap.jobs(),
         engine_settings=[messaging.settings(**notification_overrides)],
     )
-    await migrations.upgrade(platform.db)
+    await migrate(platform.db)
     await platform.start()
     yield platform
     await platform.close()

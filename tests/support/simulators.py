@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from itvision import bootstrap, migrations
+from itvision import bootstrap
 from itvision.engines.payment.settings import SIMULATED, PaymentSettings
 from itvision.platform.system import Platform
 from itvision.settings import Settings
@@ -33,6 +33,7 @@ from itvision.simulators.server import Running, bound_socket, serve
 from itvision.simulators.wave import WaveSimulator
 from tests.conftest import eventually
 from tests.support.api import ApiClient, app_of
+from tests.support.schema import migrate
 
 PUBLIC_URL = "http://test"
 """The app under test's base URL (its ASGI client's): webhooks and return URLs point there."""
@@ -130,7 +131,7 @@ async def system(
         bootstrap.jobs(),
         engine_settings=[simulators.payment_settings()],
     )
-    await migrations.upgrade(platform.db)
+    await migrate(platform.db)
     await platform.start()
     yield platform
     await platform.close()

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from itvision import bootstrap, migrations
+from itvision import bootstrap
 from itvision.engines.catalog.consumers import GROUP
 from itvision.platform.system import Platform
 from itvision.settings import Settings
+from tests.support.schema import migrate
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ async def system(backend_settings: Settings) -> AsyncIterator[Platform]:
     """Every engine's topics and tables, but only the catalog's consumers: what these tests
     see does not depend on how other engines react to the catalog's events."""
     platform = Platform(backend_settings, bootstrap.registry(), [GROUP])
-    await migrations.upgrade(platform.db)
+    await migrate(platform.db)
     await platform.start()
     yield platform
     await platform.close()

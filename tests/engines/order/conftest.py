@@ -8,17 +8,18 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from itvision import bootstrap, migrations
+from itvision import bootstrap
 from itvision.engines.order.consumers import GROUP
 from itvision.platform.system import Platform
 from itvision.settings import Settings
 from tests.support.api import ApiClient, app_of
+from tests.support.schema import migrate
 
 
 @pytest.fixture
 async def engine(backend_settings: Settings) -> AsyncIterator[Platform]:
     platform = Platform(backend_settings, bootstrap.registry(), [GROUP])
-    await migrations.upgrade(platform.db)
+    await migrate(platform.db)
     await platform.start()
     yield platform
     await platform.close()
