@@ -28,6 +28,7 @@ from itvision.engines.billing.schemas import (
 )
 from itvision.engines.billing.services import invoices, quotes
 from itvision.engines.billing.settings import BillingSettings
+from itvision.engines.catalog import get_skus
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
 from itvision.platform.events import utcnow
@@ -69,7 +70,7 @@ def _own(caller: Principal, customer_id: str | None) -> str | None:
 async def create_quote(platform: PlatformDep, body: QuoteCreate, caller: Reader) -> QuotePublic:
     """A quote (devis) for catalog products at prices before VAT; staff name the customer, a
     customer quotes for themselves. 422 on `lines.N.sku` for a SKU the catalog does not sell."""
-    catalog = await queries.catalog.catalog_items(platform, [line.sku for line in body.lines])
+    catalog = await get_skus(platform, [line.sku for line in body.lines])
     quote = await quotes.create_quote(platform, body.command(caller, catalog))
     return QuotePublic.of(queries.quotes.view_of(quote, utcnow()))
 

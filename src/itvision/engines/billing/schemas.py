@@ -15,7 +15,6 @@ from itvision.engines.billing.commands import (
     CreateQuote,
     QuotedLine,
 )
-from itvision.engines.billing.queries.catalog import CatalogItem
 from itvision.engines.billing.queries.credit_notes import CreditNoteView
 from itvision.engines.billing.queries.invoices import InvoiceView
 from itvision.engines.billing.queries.quotes import QuoteView
@@ -23,6 +22,7 @@ from itvision.engines.billing.queries.verification import Verification
 from itvision.engines.billing.rules.amounts import PricedLine
 from itvision.engines.billing.rules.states import CreditReason, InvoiceStatus, QuoteStatus
 from itvision.engines.billing.rules.words import amount_in_words
+from itvision.engines.catalog import CatalogSku
 from itvision.engines.payment.events import PaymentMethod
 from itvision.platform.auth import Principal
 from itvision.platform.errors import InvalidInput
@@ -71,7 +71,7 @@ class QuoteCreate(InputModel):
     )
     note: Annotated[str, nonblank(1000)] | None = None
 
-    def command(self, caller: Principal, catalog: dict[str, CatalogItem]) -> CreateQuote:
+    def command(self, caller: Principal, catalog: dict[str, CatalogSku]) -> CreateQuote:
         """The quote to create: each line a catalog SKU, on one line only."""
         if caller.is_staff and self.customer_id is None:
             raise InvalidInput("name the customer the quote is for", field="customer_id")

@@ -1,9 +1,8 @@
 """Reads of the billing engine: invoices with their derived status, credit notes, quotes, the
-public verification of a document, the catalog products a quote names, and the documents as
-PDF files."""
+public verification of a document, and the documents as PDF files. (The catalog products a
+quote names are read through the catalog's facade, `get_skus`.)"""
 
 from itvision.engines.billing.queries import (
-    catalog,
     credit_notes,
     documents,
     invoices,
@@ -11,4 +10,4 @@ from itvision.engines.billing.queries import (
     verification,
 )
 
-__all__ = ["catalog", "credit_notes", "documents", "invoices", "quotes", "verification"]
+__all__ = ["credit_notes", "documents", "invoices", "quotes", "verification"]

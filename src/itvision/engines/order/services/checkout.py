@@ -9,12 +9,13 @@ import base64
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from itvision.engines.order import queries
-from itvision.engines.order.commands import PlacedLine, PlaceOrder, PlaceQuotedOrder
+from itvision.engines.order.commands import Address, PlacedLine, PlaceOrder, PlaceQuotedOrder
 from itvision.engines.order.events import SOURCE, CartUpdated, DeliveryAddress, OrderLine
 from itvision.engines.order.events import OrderPlaced as OrderPlacedEvent
 from itvision.engines.order.models import Cart, Checkout, Order
@@ -81,34 +82,27 @@ async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:
         if earlier is not None:
             return await _replay(uow, earlier, command.request_hash)
         now = utcnow()
-        minutes = uow.settings_of(OrderSettings).payment_minutes
-        order = Order(
-            id=new_order_id(),
+        totals = Totals(
+            command.subtotal,
+            command.discount_total,
+            command.shipping_fee,
+            command.vat_total,
+            command.total,
+        )
+        order = new_order(
+            uow,
+            now,
             customer_id=command.customer_id,
-            status="placed",
             payment_method=command.payment_method,
             delivery_method=command.delivery_method,
-            delivery_address=asdict(command.address),
+            address=command.address,
+            lines=command.lines,
+            totals=totals,
             shipping_zone=command.shipping_zone,
             promotion_codes=list(command.promotion_codes),
-            currency="XOF",
-            subtotal=command.subtotal,
-            discount_total=command.discount_total,
             points_redeemed=command.points_redeemed,
             points_discount=command.points_discount,
-            shipping_fee=command.shipping_fee,
-            vat_total=command.vat_total,
-            total=command.total,
-            pay_by=now + timedelta(minutes=minutes)
-            if command.payment_method in MOBILE_MONEY
-            else None,
-            placed_at=now,
-            updated_at=now,
-            refunded_total=0,
-            paid_back_total=0,
-            lines=rows_of(command.lines),
         )
-        uow.session.add(order)
         await uow.session.flush()  # the order before its checkout, which refers to it
         uow.session.add(
             Checkout(
@@ -161,29 +155,17 @@ async def place_quoted_order(on: Runner, command: PlaceQuotedOrder) -> Order:
             command.vat_amount,
             command.vat_rate,
         )
-        minutes = uow.settings_of(OrderSettings).payment_minutes
-        order = Order(
-            id=new_order_id(),
+        order = new_order(
+            uow,
+            now,
             customer_id=command.customer_id,
-            status="placed",
             payment_method=command.payment_method,
             delivery_method=command.delivery_method,
-            delivery_address=asdict(command.address) if command.address else None,
-            shipping_zone=None,
-            promotion_codes=[],
-            currency="XOF",
+            address=command.address,
+            lines=lines,
+            totals=totals,
             quote_id=command.quote_id,
-            pay_by=now + timedelta(minutes=minutes)
-            if command.payment_method in MOBILE_MONEY
-            else None,
-            placed_at=now,
-            updated_at=now,
-            refunded_total=0,
-            paid_back_total=0,
-            lines=rows_of(lines),
-            **amounts_of(totals),
         )
-        uow.session.add(order)
         await uow.session.flush()
         book = OrderBook(uow, now)
         book.write(order, command.said, f"Devis {command.quote_number} accepté")
@@ -191,14 +173,51 @@ async def place_quoted_order(on: Runner, command: PlaceQuotedOrder) -> Order:
         return order
 
 
-def rows_of(lines: tuple[PlacedLine, ...]) -> list[OrderLineRow]:
+def new_order(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    customer_id: str,
+    payment_method: str,
+    delivery_method: str,
+    address: Address | None,
+    lines: tuple[PlacedLine, ...],
+    totals: Totals,
+    **origin: Any,
+) -> Order:
+    """A placed order, added to the unit of work, payable by mobile money until `pay_by`;
+    `origin` holds what only some orders carry: a checkout's shipping zone, codes and points,
+    a quote's id, a group buy's participation."""
+    minutes = uow.settings_of(OrderSettings).payment_minutes
+    order = Order(
+        id=new_order_id(),
+        customer_id=customer_id,
+        status="placed",
+        payment_method=payment_method,
+        delivery_method=delivery_method,
+        delivery_address=asdict(address) if address is not None else None,
+        currency="XOF",
+        pay_by=now + timedelta(minutes=minutes) if payment_method in MOBILE_MONEY else None,
+        placed_at=now,
+        updated_at=now,
+        refunded_total=0,
+        paid_back_total=0,
+        lines=_rows_of(lines),
+        **_amounts_of(totals),
+        **{"shipping_zone": None, "promotion_codes": [], **origin},
+    )
+    uow.session.add(order)
+    return order
+
+
+def _rows_of(lines: tuple[PlacedLine, ...]) -> list[OrderLineRow]:
     return [
         OrderLineRow(position=index, refunded_quantity=0, **asdict(line))
         for index, line in enumerate(lines, start=1)
     ]
 
 
-def amounts_of(totals: Totals) -> dict[str, int]:
+def _amounts_of(totals: Totals) -> dict[str, int]:
     return {
         "subtotal": totals.subtotal,
         "discount_total": totals.discount_total,

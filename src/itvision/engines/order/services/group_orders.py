@@ -7,9 +7,6 @@ changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from itvision.engines.order.commands import PlacedLine, PlaceGroupOrder
@@ -17,15 +14,8 @@ from itvision.engines.order.events import SOURCE
 from itvision.engines.order.models import Order
 from itvision.engines.order.rules.quotes import excl_vat
 from itvision.engines.order.rules.totals import Totals, vat_inside
-from itvision.engines.order.services.checkout import (
-    MOBILE_MONEY,
-    amounts_of,
-    announce,
-    new_order_id,
-    rows_of,
-)
+from itvision.engines.order.services.checkout import announce, new_order
 from itvision.engines.order.services.order_book import OrderBook
-from itvision.engines.order.settings import OrderSettings
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -49,30 +39,18 @@ async def place_group_order(on: Runner, command: PlaceGroupOrder) -> Order:
             discount=0,
         )
         total = command.unit_price * command.quantity
-        minutes = uow.settings_of(OrderSettings).payment_minutes
-        order = Order(
-            id=new_order_id(),
+        order = new_order(
+            uow,
+            now,
             customer_id=command.customer_id,
-            status="placed",
             payment_method=command.payment_method,
             delivery_method=command.delivery_method,
-            delivery_address=asdict(command.address) if command.address else None,
-            shipping_zone=None,
-            promotion_codes=[],
-            currency="XOF",
+            address=command.address,
+            lines=(line,),
+            totals=Totals(total, 0, 0, vat_inside(total), total),
             group_id=command.group_id,
             participation_id=command.participation_id,
-            pay_by=now + timedelta(minutes=minutes)
-            if command.payment_method in MOBILE_MONEY
-            else None,
-            placed_at=now,
-            updated_at=now,
-            refunded_total=0,
-            paid_back_total=0,
-            lines=rows_of((line,)),
-            **amounts_of(Totals(total, 0, 0, vat_inside(total), total)),
         )
-        uow.session.add(order)
         await uow.session.flush()
         book = OrderBook(uow, now)
         book.write(order, command.said, "Achat groupé clôturé")
