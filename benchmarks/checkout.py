@@ -19,6 +19,10 @@ order was placed and confirmed, and from `/metrics` how many SQL statements the 
 cost (`itvision_sql_statements_total`, counted by an SQLAlchemy hook: every engine, the
 warm-up excluded).
 
+Reference, in the same run: the same clients sending the same server as many requests per
+order as an order takes (five), to `/healthz`: what HTTP alone allows on this machine, so
+that the ratio orders/s ÷ that rate compares runs on different machines.
+
 Targets: >= 150 orders/s, checkout→confirmed p99 <= 500 ms, <= 60 SQL statements per order.
 """
 
@@ -141,6 +145,23 @@ async def one_order(client: httpx.AsyncClient, skus: list[str], n: int, run: str
         wait = min(wait * 2, 0.2)
 
 
+REQUESTS_PER_ORDER = 5  # two cart lines, the delivery, checkout, payment
+
+
+async def http_alone(client: httpx.AsyncClient, count: int, clients: int) -> float:
+    """Orders per second if an order cost only its HTTP requests (to `/healthz`)."""
+    numbers = iter(range(count))
+
+    async def worker() -> None:
+        for _ in numbers:
+            for _ in range(REQUESTS_PER_ORDER):
+                _check(await client.get("/healthz"), 200)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return count / (time.perf_counter() - started)
+
+
 def _check(response: httpx.Response, expected: int) -> None:
     if response.status_code != expected:
         raise SystemExit(f"{response.request.url}: {response.status_code} {response.text[:300]}")
@@ -239,6 +260,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 orders = await place_orders(client, skus, args.orders, args.clients, "run")
                 times = await settled(client, database_url, orders)
                 spent = await statements(client) - before
+                reference = await http_alone(client, args.orders, args.clients)
         finally:
             process.terminate()
             process.wait(30)
@@ -247,6 +269,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "rate": len(orders) / (last - started),
         "delays": [times["confirmed"][o] - times["placed"][o] for o in orders],
         "statements": spent / len(orders),
+        "reference": reference,
     }
 
 
@@ -254,10 +277,13 @@ def report(result: dict[str, Any]) -> bool:
     delays = [d * 1000 for d in result["delays"]]
     p99 = percentile(delays, 0.99)
     table = Table(title="Orders from cart to confirmed — one `itvision serve`, SQLite, SQL log")
-    for column in ("orders/s", "checkout→confirmed p50", "p99", "SQL statements / order"):
+    columns = ("orders/s", "HTTP alone", "ratio", "checkout→confirmed p50", "p99", "SQL / order")
+    for column in columns:
         table.add_column(column, justify="right")
     table.add_row(
         f"{result['rate']:.1f}",
+        f"{result['reference']:.1f}",
+        f"{result['rate'] / result['reference']:.3f}",
         f"{percentile(delays, 0.5):.0f} ms",
         f"{p99:.0f} ms",
         f"{result['statements']:.1f}",

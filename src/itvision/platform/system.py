@@ -23,6 +23,7 @@ from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.errors import ConfigurationError
 from itvision.platform.jobs import PeriodicJob, run_periodically
+from itvision.platform.news import News
 from itvision.platform.outbox import outbox_for
 from itvision.platform.stopping import sleep_or_stop
 from itvision.platform.topics import TopicRegistry
@@ -57,12 +58,14 @@ class Platform:
         self.db = Database(settings.database)
         self.bus: Bus = bus_for(self.db, settings)
         self.notifier = self.bus.notifier
+        self.news = News()
         self.uows = UnitOfWorkFactory(
             self.db.writes,
             registry,
             outbox=outbox_for(self.db.engine.dialect),
             on_commit=self.notifier.wake,
             settings=self.engine_settings,
+            news=self.news,
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

@@ -22,6 +22,7 @@ from itvision.platform import metrics
 from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.events import Event, Payload, new_event_id, utcnow
+from itvision.platform.news import News
 from itvision.platform.outbox import Outbox, PendingEvent
 from itvision.platform.topics import TopicRegistry
 
@@ -36,6 +37,7 @@ class UnitOfWork:
         outbox: Outbox,
         on_commit: Callable[[set[str]], None],
         settings: EngineSettingsBook,
+        news: News,
         cause: Event[Any] | None = None,
     ) -> None:
         self.session = session
@@ -47,7 +49,9 @@ class UnitOfWork:
         self._outbox = outbox
         self._on_commit = on_commit
         self._settings = settings
+        self._news = news
         self._pending: list[PendingEvent] = []
+        self._told: set[str] = set()
 
     def emit(self, payload: Payload, *, key: str | None = None) -> PendingEvent:
         """Record an event to publish when this unit of work commits, on the topic that
@@ -70,6 +74,11 @@ class UnitOfWork:
         self._pending.append(event)
         return event
 
+    def tell(self, key: str) -> None:
+        """Wake the requests of this process listening for `key` (see `news`) once this unit
+        of work commits."""
+        self._told.add(key)
+
     def settings_of(self, model: type[S]) -> S:
         """The engine settings of the platform this unit of work belongs to."""
         return self._settings.get(model)
@@ -85,9 +94,12 @@ class UnitOfWork:
             for topic, count in Counter(e.type for e in published).items():
                 metrics.EVENTS_PUBLISHED.labels(topic).inc(count)
             self._on_commit({e.type for e in published})
+        told, self._told = self._told, set()
+        self._news.tell(told)
 
     async def rollback(self) -> None:
         self._pending = []
+        self._told = set()
         await self.session.rollback()
 
 
@@ -103,12 +115,14 @@ class UnitOfWorkFactory:
         outbox: Outbox,
         on_commit: Callable[[set[str]], None],
         settings: EngineSettingsBook,
+        news: News,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
         self.outbox = outbox
         self.on_commit = on_commit
         self.settings = settings
+        self.news = news
 
     def __call__(self, source: str, *, cause: Event[Any] | None = None) -> _Scope:
         return _Scope(self, source, cause)
@@ -121,6 +135,7 @@ class UnitOfWorkFactory:
             outbox=self.outbox,
             on_commit=self.on_commit,
             settings=self.settings,
+            news=self.news,
             cause=cause,
         )
 

@@ -31,7 +31,8 @@ async def test_an_order_paid_before_its_confirmation_is_invoiced_then_marked_pai
     # The saga's own order for Wave: placed, paid, then confirmed.
     await place(system, "CMD-1")
     await pay(system, "CMD-1")
-    await settled(system, parked=1)  # the payment waits for the invoice
+    await settled(system)  # the payment is kept for the invoice, not parked
+    assert await published(system, "billing.invoice.paid") == []
     await confirm(system, "CMD-1")
     await settled(system)
 

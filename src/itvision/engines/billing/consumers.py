@@ -2,8 +2,8 @@
 cancelled: credited in full if invoiced; refunded: credited for the amount) and its payments.
 Each handler turns the event into a command and runs one use case in the unit of work that
 also marks the event applied (once per event). An event that comes before what it needs (a
-confirmation before the order, a payment or a refund before the invoice) raises NotYet in
-its use case and waits, parked."""
+confirmation before the order, a refund before the invoice) raises NotYet in its use case and
+waits, parked; a payment before the invoice is kept until the invoice is issued."""
 
 from __future__ import annotations
 

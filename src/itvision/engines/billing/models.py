@@ -115,10 +115,14 @@ class Invoice(Base):
 
 
 class InvoicePayment(Base):
+    """A payment of an order: of its invoice, or waiting for it (`invoice_id` None: the
+    payment was seen before the order was confirmed and invoiced)."""
+
     __tablename__ = "billing_payments"
 
     payment_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    invoice_id: Mapped[str] = mapped_column(ForeignKey("billing_invoices.id"), index=True)
+    order_id: Mapped[str] = mapped_column(String(100), index=True)
+    invoice_id: Mapped[str | None] = mapped_column(ForeignKey("billing_invoices.id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)
     method: Mapped[str] = mapped_column(String(30))
     paid_at: Mapped[datetime] = mapped_column(UtcDateTime())

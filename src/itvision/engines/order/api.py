@@ -34,7 +34,7 @@ from itvision.engines.order.commands import (
     SetCartLine,
     SpendCartPoints,
 )
-from itvision.engines.order.models import Order
+from itvision.engines.order.models import Cart, Order
 from itvision.engines.order.queries.orders import OrderSearch
 from itvision.engines.order.rules.lifecycle import Status
 from itvision.engines.order.schemas import (
@@ -140,8 +140,9 @@ CART_ANSWERS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _cart(platform: PlatformDep, owner: CartOwner) -> CartPublic:
-    return CartPublic.of(await queries.carts.priced_cart(platform, owner))
+async def _cart(platform: PlatformDep, owner: CartOwner, changed: Cart | None = None) -> CartPublic:
+    """The cart priced now: the one a change just left, or the owner's read."""
+    return CartPublic.of(await queries.carts.priced_cart(platform, owner, changed))
 
 
 @cart_router.get("/current", response_model=CartPublic, responses=CART_ANSWERS)
@@ -157,8 +158,10 @@ async def add_cart_line(body: CartLineCreate, platform: PlatformDep, owner: Owne
     unknown one, 409 for one not on sale or without a price."""
     with _body_fields():
         item = await queries.carts.sellable_item(platform, body.sku)
-        await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity, add=True))
-    return await _cart(platform, owner)
+        cart = await carts.set_cart_line(
+            platform, SetCartLine(owner, item, body.quantity, add=True)
+        )
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.put("/current/lines/{sku}", response_model=CartPublic, responses=CART_ANSWERS)
@@ -172,30 +175,30 @@ async def set_cart_line(
     with _path_fields():
         item = await queries.carts.sellable_item(platform, sku)
     with _body_fields():
-        await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity))
-    return await _cart(platform, owner)
+        cart = await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity))
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_line(sku: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
-        await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
-    return await _cart(platform, owner)
+        cart = await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.post("/current/codes", response_model=CartPublic, responses=CART_ANSWERS)
 async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Type a promo code: it is kept, and the cart says whether it applies and, if not, why."""
     with _body_fields():
-        await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
-    return await _cart(platform, owner)
+        cart = await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_code(code: str, platform: PlatformDep, owner: Owner) -> CartPublic:
     with _path_fields():
-        await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
-    return await _cart(platform, owner)
+        cart = await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.post("/current/points", response_model=CartPublic, responses=CART_ANSWERS)
@@ -206,25 +209,25 @@ async def spend_cart_points(
     applies, at most the balance and ITVISION_LOYALTY_MAX_REDEEM_PERCENT % of the goods after
     promotions, as a discount; the loyalty engine debits them when the order is placed."""
     owner = CartOwner(customer_id=caller.subject)
-    await carts.spend_cart_points(platform, SpendCartPoints(owner, body.points))
-    return await _cart(platform, owner)
+    cart = await carts.spend_cart_points(platform, SpendCartPoints(owner, body.points))
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.put("/current/delivery", response_model=CartPublic, responses=CART_ANSWERS)
 async def choose_delivery(body: DeliveryChoice, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Where the order goes (home delivery) or who collects it where (pickup): the cart then
     shows the shipping fee, or `shipping: null` when no delivery zone serves the address."""
-    await carts.choose_delivery(
+    cart = await carts.choose_delivery(
         platform, ChooseDelivery(owner, body.method, body.address.address())
     )
-    return await _cart(platform, owner)
+    return await _cart(platform, owner, cart)
 
 
 @cart_router.post("/current/merge", response_model=CartPublic)
 async def merge_cart(platform: PlatformDep, caller: Customer, session: MergedSession) -> CartPublic:
     """At sign-in: the anonymous session's cart (`X-Cart-Session`) joins the customer's."""
-    await carts.merge_carts(platform, MergeCarts(caller.subject, session))
-    return await _cart(platform, CartOwner(customer_id=caller.subject))
+    cart = await carts.merge_carts(platform, MergeCarts(caller.subject, session))
+    return await _cart(platform, CartOwner(customer_id=caller.subject), cart)
 
 
 # Orders ---------------------------------------------------------------------------------------

@@ -84,14 +84,20 @@ async def _page(on: Runner, query: Select[T], paging: PageParams) -> tuple[list[
 
 async def order_state_of(on: Runner, order_id: str, caller: Principal, now: datetime) -> OrderState:
     """Whether the caller may pay the order now (someone else's order looks unknown)."""
+    paid = (
+        select(Payment.id)
+        .where(Payment.order_id == PaymentOrder.order_id, Payment.status == "succeeded")
+        .exists()
+    )
     async with read_session(on) as session:
-        order = await session.get(PaymentOrder, order_id)
-        if order is not None and not caller.owns(order.customer_id or ""):
-            order = None
-        paid = await session.scalar(
-            select(Payment.id).where(Payment.order_id == order_id, Payment.status == "succeeded")
-        )
-    return order_state(facts_of(order, paid=paid is not None), now)
+        row = (
+            await session.execute(
+                select(PaymentOrder, paid).where(PaymentOrder.order_id == order_id)
+            )
+        ).first()
+    if row is None or not caller.owns(row[0].customer_id or ""):
+        return order_state(facts_of(None, paid=False), now)
+    return order_state(facts_of(row[0], paid=row[1]), now)
 
 
 def facts_of(order: PaymentOrder | None, *, paid: bool) -> OrderFacts:

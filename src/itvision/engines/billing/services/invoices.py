@@ -2,9 +2,10 @@
 that issues it; its payments; the notice of a business invoice unpaid past its due date.
 
 Out of order (topics have no order between them on Kafka): a confirmation seen before the
-order was placed, or a payment before the invoice, raise NotYet and wait, parked, for what
-they need. A payment of an order cancelled before it was ever invoiced settles nothing here
-(the payment engine refunds it)."""
+order was placed raises NotYet and waits, parked. A payment seen before the invoice (the usual
+order: an order is confirmed once paid) is kept and settles the invoice when it is issued. A
+payment of an order cancelled before it was ever invoiced settles nothing here (the payment
+engine refunds it)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from itvision.engines.billing.settings import BillingSettings
 from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.money import VAT_RATE
-from itvision.platform.uow import Runner, unit_of_work
+from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 log = structlog.get_logger("itvision.billing")
 
@@ -111,6 +112,14 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
                 document_url=f"{settings.public_url}/api/billing/invoices/{invoice.id}/pdf",
             )
         )
+        waiting = await session.scalars(
+            select(InvoicePayment).where(
+                InvoicePayment.order_id == order.order_id, InvoicePayment.invoice_id.is_(None)
+            )
+        )
+        for payment in waiting:
+            payment.invoice_id = invoice.id
+            _paid(uow, invoice, payment)
         if await session.get(Cancellation, order.order_id) is not None:
             # Cancelled after it was confirmed, the cancellation seen first.
             await CreditNoteBook(uow, now).issue(
@@ -120,44 +129,49 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
 
 
 async def record_payment(on: Runner, command: RecordPayment) -> InvoicePayment | None:
-    """The payment of an order's invoice (once per payment): `billing.invoice.paid`."""
+    """The payment of an order (once per payment): `billing.invoice.paid` if the order is
+    invoiced, else when it is."""
     async with unit_of_work(on, SOURCE) as uow:
         session = uow.session
         known = await session.get(InvoicePayment, command.payment_id)
         if known is not None:
             return known
         invoice = await session.scalar(select(Invoice).where(Invoice.order_id == command.order_id))
-        if invoice is None:
-            if await session.get(Cancellation, command.order_id) is not None:
-                log.info(
-                    "payment of an order cancelled before it was invoiced",
-                    order_id=command.order_id,
-                    payment_id=command.payment_id,
-                )
-                return None
-            raise NotYet(f"order {command.order_id} was paid before it was invoiced")
+        if invoice is None and await session.get(Cancellation, command.order_id) is not None:
+            log.info(
+                "payment of an order cancelled before it was invoiced",
+                order_id=command.order_id,
+                payment_id=command.payment_id,
+            )
+            return None
         payment = InvoicePayment(
             payment_id=command.payment_id,
-            invoice_id=invoice.id,
+            order_id=command.order_id,
+            invoice_id=invoice.id if invoice is not None else None,
             amount=command.amount,
             method=command.method,
             paid_at=command.paid_at,
         )
         session.add(payment)
-        uow.emit(
-            InvoicePaid(
-                invoice_id=invoice.id,
-                invoice_number=invoice.number,
-                order_id=invoice.order_id,
-                customer_id=invoice.customer_id,
-                amount_paid=command.amount,
-                currency=invoice.currency,
-                payment_id=command.payment_id,
-                payment_method=command.method,
-                paid_at=command.paid_at,
-            )
-        )
+        if invoice is not None:
+            _paid(uow, invoice, payment)
         return payment
+
+
+def _paid(uow: UnitOfWork, invoice: Invoice, payment: InvoicePayment) -> None:
+    uow.emit(
+        InvoicePaid(
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            order_id=invoice.order_id,
+            customer_id=invoice.customer_id,
+            amount_paid=payment.amount,
+            currency=invoice.currency,
+            payment_id=payment.payment_id,
+            payment_method=payment.method,
+            paid_at=payment.paid_at,
+        )
+    )
 
 
 async def flag_overdue_invoices(on: Runner, command: FlagOverdueInvoices) -> int:

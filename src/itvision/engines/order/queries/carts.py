@@ -150,8 +150,11 @@ async def sellable_item(platform: Platform, sku: str) -> CartItem:
     )
 
 
-async def priced_cart(platform: Platform, owner: CartOwner) -> PricedCart:
-    cart = await cart_of(platform, owner)
+async def priced_cart(platform: Platform, owner: CartOwner, cart: Cart | None = None) -> PricedCart:
+    """The owner's cart priced now; `cart` is the owner's cart as a change just left it (not
+    read again)."""
+    if cart is None:
+        cart = await cart_of(platform, owner)
     if cart is None:
         return _empty(owner)
     now = utcnow()

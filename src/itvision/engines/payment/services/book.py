@@ -30,6 +30,11 @@ GROUP_SETTLED = "group:"  # the reference of an order paid from a group-buy part
 log = structlog.get_logger("itvision.payment")
 
 
+def order_news(order_id: str) -> str:
+    """What a request waiting to pay the order listens for (see `platform.news`)."""
+    return f"payment.order:{order_id}"
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
@@ -52,13 +57,16 @@ class PaymentBook:
         self.settings = uow.settings_of(PaymentSettings)
 
     async def order(self, order_id: str, *, create: bool = False) -> PaymentOrder | None:
-        """The order's row, locked (FOR UPDATE on PostgreSQL); a blank one if `create`."""
+        """The order's row, locked (FOR UPDATE on PostgreSQL); a blank one if `create`, for a
+        change of the order's facts that a request waiting to pay it hears of once committed."""
         order = await self.session.scalar(
             select(PaymentOrder).where(PaymentOrder.order_id == order_id).with_for_update()
         )
-        if order is None and create:
-            order = PaymentOrder(order_id=order_id, currency="XOF", updated_at=self.now)
-            self.session.add(order)
+        if create:
+            self.uow.tell(order_news(order_id))
+            if order is None:
+                order = PaymentOrder(order_id=order_id, currency="XOF", updated_at=self.now)
+                self.session.add(order)
         return order
 
     async def payment(self, payment_id: str) -> Payment | None:

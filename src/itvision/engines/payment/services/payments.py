@@ -15,6 +15,7 @@ A provider that cannot be reached leaves the payment `initiating`: the same requ
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment
 from itvision.engines.payment.rules.money import provider_fee
 from itvision.engines.payment.rules.states import OPEN, NotPayable, OrderState, order_state
-from itvision.engines.payment.services.book import PaymentBook, new_id
+from itvision.engines.payment.services.book import PaymentBook, new_id, order_news
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Session, SessionRequest
 from itvision.engines.payment.settings import PaymentSettings
@@ -88,14 +89,9 @@ async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
 # Payment waits for these, then the client asks again: checked from a read, so that waiting
 # does not take a turn to write (on SQLite, the whole process's). No payment exists in them.
 NOT_YET = frozenset({"unknown", "awaiting_stock"})
-# What ends the wait once payment has read it too: inventory's answer to a placed order, or
-# a group-buy participation (payable as soon as it is taken).
-PAYABLE_NEWS = (
-    "inventory.reservation.confirmed",
-    "inventory.reservation.refused",
-    "groupbuy.participant.joined",
-)
-RECHECK_SECONDS = 0.1  # payment reads the answer a moment after inventory commits it
+# A request waiting to pay is woken when payment's consumer in this process changes the order;
+# it reads again this often anyway, for a consumer that runs in another process.
+RECHECK_SECONDS = 0.25
 
 
 async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
@@ -154,22 +150,26 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
 
 async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
     """The order's state for payment; right after checkout (not seen placed, or its stock not
-    held yet) waited for up to `stock_wait_seconds`, woken by the news that may end it: one
+    held yet) waited for up to `stock_wait_seconds`, woken when payment learns more of it: one
     request from the app instead of a volley of 409s. An order payment does not know is waited
     for only if the order engine has it placed by the caller: a wrong id answers at once."""
-    state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
-    if state not in NOT_YET or not isinstance(on, Platform):
-        return state
-    if state == "unknown" and not await _just_placed(on, command):
-        return state
-    deadline = time.monotonic() + on.settings_of(PaymentSettings).stock_wait_seconds
-    while (left := deadline - time.monotonic()) > 0:
-        seen = on.notifier.generation
-        await on.notifier.wait(seen, min(left, RECHECK_SECONDS), PAYABLE_NEWS)
-        state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
-        if state not in NOT_YET:
-            break
-    return state
+    if not isinstance(on, Platform):
+        return await queries.order_state_of(on, command.order_id, command.caller, utcnow())
+    deadline = None
+    while True:
+        # Listening before reading: a change committed in between is heard.
+        async with on.news.listening(order_news(command.order_id)) as heard:
+            state = await queries.order_state_of(on, command.order_id, command.caller, utcnow())
+            if state not in NOT_YET:
+                return state
+            if deadline is None:
+                if state == "unknown" and not await _just_placed(on, command):
+                    return state
+                deadline = time.monotonic() + on.settings_of(PaymentSettings).stock_wait_seconds
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return state
+            await asyncio.wait([heard], timeout=min(left, RECHECK_SECONDS))
 
 
 async def _just_placed(platform: Platform, command: StartPayment) -> bool:
