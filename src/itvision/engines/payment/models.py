@@ -66,6 +66,9 @@ class Payment(Base):
     refunded: Mapped[int] = mapped_column(Integer, default=0)
     # Set for a group-buy participation's payment (its `order_id` is the participation id).
     participation_id: Mapped[str | None] = mapped_column(String(40))
+    # A group order's payment: the participation's payment it was settled from (it has no
+    # provider session of its own).
+    paid_from: Mapped[str | None] = mapped_column(String(40))
     failure_reason: Mapped[str | None] = mapped_column(String(40))
     failure_code: Mapped[str | None] = mapped_column(String(100))
     # A cancelled payment's provider session is closed (Wave: expired) by a job.

@@ -26,7 +26,6 @@ from itvision.engines.payment.services.providers.base import PaymentRef
 from itvision.engines.payment.settings import PaymentSettings
 from itvision.platform.uow import UnitOfWork
 
-GROUP_SETTLED = "group:"  # the reference of an order paid from a group-buy participation
 log = structlog.get_logger("itvision.payment")
 
 
@@ -189,9 +188,8 @@ class PaymentBook:
         provider = provider_for(payment.method, self.settings)
         # A group order paid from its participation has no provider session of its own: the
         # money sits in the participation's payment, which the provider refunds only whole.
-        own_session = not (payment.provider_reference or "").startswith(GROUP_SETTLED)
         by_api = refunded_by_api(
-            by_api=provider is not None and provider.refunds_by_api and own_session,
+            by_api=provider is not None and provider.refunds_by_api and payment.paid_from is None,
             amount=amount,
             paid=payment.amount,
             refunded_before=payment.refunded,

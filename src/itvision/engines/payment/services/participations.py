@@ -27,10 +27,12 @@ from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment, PaymentOrder
 from itvision.engines.payment.rules.states import Outcome
 from itvision.engines.payment.services import orders
-from itvision.engines.payment.services.book import GROUP_SETTLED, PaymentBook, new_id
+from itvision.engines.payment.services.book import PaymentBook, new_id
 from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
+
+GROUP_SETTLED = "group:"  # the key and reference of an order paid from its participation
 
 
 async def record_participation(on: Runner, command: RecordParticipation) -> PaymentOrder:
@@ -88,6 +90,7 @@ async def settle_group_order(on: Runner, command: SettleGroupOrder) -> Payment |
             requested_by=SOURCE,
             idempotency_key=key,
             provider_reference=key,
+            paid_from=source.id,
             transaction_id=source.transaction_id,
             fee=0,
             refunded=0,
