@@ -19,9 +19,9 @@ import socket
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform.bus.messages import Message
@@ -29,6 +29,8 @@ from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
+
+POSITIONS = cast(Table, ConsumerPosition.__table__)
 
 
 @functools.cache
@@ -161,9 +163,11 @@ class LogReader:
     async def advance(self, session: AsyncSession, last: Message) -> None:
         """Move the position to `last`, inside the caller's transaction, if we hold the lease."""
         now = utcnow()
+        # On the table, not the mapped class: the ORM's UPDATE (which would look for the
+        # rows in the session to refresh) costs twice as much, once per batch of every group.
         result = await session.execute(
-            update(ConsumerPosition)
-            .where(ConsumerPosition.group == self.name, ConsumerPosition.lease_owner == self.owner)
+            update(POSITIONS)
+            .where(POSITIONS.c.group == self.name, POSITIONS.c.lease_owner == self.owner)
             .values(position=last.offset, lease_until=now + self.lease, updated_at=now)
         )
         if rows_affected(result) != 1:

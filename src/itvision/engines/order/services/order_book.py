@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
+from sqlalchemy.orm import raiseload
 
 from itvision.engines.order.commands import CancelledBy, CancelReason, Said
 from itvision.engines.order.events import (
@@ -54,18 +55,18 @@ class OrderBook:
         self.session = uow.session
         self.now = now
 
-    async def lock(self, order_id: str) -> Order | None:
-        return await self.session.scalar(
-            select(Order)
-            .where(Order.id == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    async def lock(self, order_id: str, *, lines: bool = True) -> Order | None:
+        """The order, locked; without its lines (not read, and an error to touch) when the
+        use case only moves it along."""
+        query = select(Order).where(Order.id == order_id).with_for_update()
+        if not lines:
+            query = query.options(raiseload(Order.lines))
+        return await self.session.scalar(query.execution_options(populate_existing=True))
 
     async def known(self, order_id: str) -> Order:
-        """The order an event of another engine is about; NotYet when its `placed` is still
-        on its way (the event is parked and tried again)."""
-        order = await self.lock(order_id)
+        """The order an event of another engine is about (its progress, not its lines);
+        NotYet when its `placed` is still on its way (the event is parked and tried again)."""
+        order = await self.lock(order_id, lines=False)
         if order is None:
             raise NotYet(f"order {order_id!r} is not known yet", field="order_id")
         return order

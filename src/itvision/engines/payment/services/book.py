@@ -71,12 +71,10 @@ class PaymentBook:
     async def payment(self, payment_id: str) -> Payment | None:
         """The payment, locked after its order: every use case locks an order before its
         payments, so two never wait for each other on PostgreSQL."""
-        order_id = await self.session.scalar(
-            select(Payment.order_id).where(Payment.id == payment_id)
+        of_payment = select(Payment.order_id).where(Payment.id == payment_id).scalar_subquery()
+        await self.session.scalar(
+            select(PaymentOrder).where(PaymentOrder.order_id == of_payment).with_for_update()
         )
-        if order_id is None:
-            return None
-        await self.order(order_id)
         return await self.session.scalar(
             select(Payment).where(Payment.id == payment_id).with_for_update()
         )
