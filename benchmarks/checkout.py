@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -218,6 +219,15 @@ async def settled(client: httpx.AsyncClient, database_url: str, orders: list[str
         await engine.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used, every thread (Linux's /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def statements(client: httpx.AsyncClient) -> float:
     metrics = (await client.get("/metrics")).text
     line = next(li for li in metrics.splitlines() if li.startswith("itvision_sql_statements_total"))
@@ -256,10 +266,12 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 warm = await place_orders(client, skus, args.warmup, args.clients, "warm")
                 await settled(client, database_url, warm)
                 before = await statements(client)
+                cpu_before = cpu_seconds(process.pid)
                 started = time.time()
                 orders = await place_orders(client, skus, args.orders, args.clients, "run")
                 times = await settled(client, database_url, orders)
                 spent = await statements(client) - before
+                cpu = cpu_seconds(process.pid) - cpu_before
                 reference = await http_alone(client, args.orders, args.clients)
         finally:
             process.terminate()
@@ -269,6 +281,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "rate": len(orders) / (last - started),
         "delays": [times["confirmed"][o] - times["placed"][o] for o in orders],
         "statements": spent / len(orders),
+        "cpu_ms": 1000 * cpu / len(orders),
         "reference": reference,
     }
 
@@ -277,7 +290,15 @@ def report(result: dict[str, Any]) -> bool:
     delays = [d * 1000 for d in result["delays"]]
     p99 = percentile(delays, 0.99)
     table = Table(title="Orders from cart to confirmed — one `itvision serve`, SQLite, SQL log")
-    columns = ("orders/s", "HTTP alone", "ratio", "checkout→confirmed p50", "p99", "SQL / order")
+    columns = (
+        "orders/s",
+        "HTTP alone",
+        "ratio",
+        "checkout→confirmed p50",
+        "p99",
+        "SQL / order",
+        "CPU / order",
+    )
     for column in columns:
         table.add_column(column, justify="right")
     table.add_row(
@@ -287,6 +308,7 @@ def report(result: dict[str, Any]) -> bool:
         f"{percentile(delays, 0.5):.0f} ms",
         f"{p99:.0f} ms",
         f"{result['statements']:.1f}",
+        f"{result['cpu_ms']:.0f} ms",
     )
     console.print(table)
     checks = [
