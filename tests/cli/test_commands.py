@@ -1,4 +1,5 @@
-"""The `itvision` command, run as a user runs it."""
+"""The `itvision` command, run as a user runs it (in this process: tests/support/cli.py; the
+wrong setting in a process of its own, `python -m itvision` as a user starts it)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,18 @@ import sys
 
 import pytest
 
+from tests.support.cli import Ran, itvision
+
 
 @pytest.fixture
-def run(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env["ITVISION_DATA_DIR"] = str(tmp_path / "data")
-    env["ITVISION_LOG_FORMAT"] = "json"
+def env(tmp_path) -> dict[str, str]:
+    return {"ITVISION_DATA_DIR": str(tmp_path / "data"), "ITVISION_LOG_FORMAT": "json"}
 
-    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "itvision", *args],
-            env={**env, **extra_env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+
+@pytest.fixture
+def run(env):
+    def run(*args: str) -> Ran:
+        return itvision(*args, env=env)
 
     return run
 
@@ -43,8 +41,20 @@ def test_topics_as_json_and_as_schemas(run, tmp_path):
     assert "finalPrice" in schema["properties"]
 
 
-def test_a_wrong_setting_stops_with_one_line_naming_the_variable(run):
-    result = run("migrate", ITVISION_BUS_URL="rabbitmq://localhost")
+def test_a_wrong_setting_stops_with_one_line_naming_the_variable(env):
+    # A process of its own: `python -m itvision` as a user starts it, and everything the whole
+    # process writes to stderr (start-up included) is the one line.
+    result = subprocess.run(
+        [sys.executable, "-m", "itvision", "migrate"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")},
+            **env,
+            "ITVISION_BUS_URL": "rabbitmq://localhost",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1

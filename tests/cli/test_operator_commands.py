@@ -4,9 +4,6 @@ event asked for, whole table cells, and JSON with stable field names."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from itvision.engines.catalog.events import CategoryUpdated, ProductCreated
 from itvision.platform.bus.tables import DeadLetter
 from itvision.platform.system import Platform
 from tests.conftest import settings_for_tests
+from tests.support.cli import Ran, itvision
 
 LONG_GROUP = "promotion-engine"
 LONG_TOPIC = "order.order.payment_confirmation_requested"
@@ -34,21 +32,14 @@ def data_dir(tmp_path: Path) -> Path:
 def run(data_dir: Path):
     # COLUMNS would widen rich's console: a script's environment seldom sets it
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("ITVISION_") and k not in {"COLUMNS", "LINES"}
+        "COLUMNS": None,
+        "LINES": None,
+        "ITVISION_DATA_DIR": str(data_dir),
+        "ITVISION_LOG_FORMAT": "json",
     }
-    env["ITVISION_DATA_DIR"] = str(data_dir)
-    env["ITVISION_LOG_FORMAT"] = "json"
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "itvision", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    def run(*args: str) -> Ran:
+        done = itvision(*args, env=env)
         assert done.returncode == 0, done.stderr
         return done
 

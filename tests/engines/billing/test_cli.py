@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -17,12 +14,12 @@ from itvision.engines.billing.services.invoices import generate_invoice
 from itvision.engines.billing.services.orders import record_order
 from itvision.platform.events import utcnow
 from itvision.settings import load_settings
+from tests.support.cli import Ran, itvision
 
 
 @pytest.fixture
-def run(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env["ITVISION_DATA_DIR"] = str(tmp_path)
+def run(tmp_path, monkeypatch):
+    env = {"ITVISION_DATA_DIR": str(tmp_path), "COLUMNS": "160"}
 
     async def prepare() -> str:
         platform = build_platform(load_settings(data_dir=tmp_path))
@@ -52,16 +49,10 @@ def run(tmp_path):
             await platform.close()
 
     number = asyncio.run(prepare())
+    monkeypatch.chdir(tmp_path)  # where `pdf` writes its file
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "itvision", "billing", *args],
-            env={**env, "COLUMNS": "160"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=tmp_path,
-        )
+    def run(*args: str) -> Ran:
+        return itvision("billing", *args, env=env)
 
     run.number = number  # type: ignore[attr-defined]
     return run

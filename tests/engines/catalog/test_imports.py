@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from itvision import bootstrap
@@ -15,6 +12,7 @@ from itvision.engines.catalog import get_product_by_sku, get_variant_by_sku
 from itvision.platform.system import Platform
 from itvision.settings import load_settings
 from tests.engines.catalog.conftest import create, events, laptop
+from tests.support.cli import Ran, itvision
 
 SHEET = (
     "SKU;Nom;Marque;Catégorie;Statut;État;Grade;RAM (Go);Stockage;Écran;Garantie;"
@@ -227,16 +225,9 @@ async def test_the_template_imports_as_is(api, tree):
     assert (report["products_created"], report["variants_created"]) == (1, 1)
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env.update(ITVISION_DATA_DIR=str(data_dir), ITVISION_LOG_LEVEL="warning", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "itvision", "catalog", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run_cli(data_dir: Path, *args: str) -> Ran:
+    env = {"ITVISION_DATA_DIR": str(data_dir), "ITVISION_LOG_LEVEL": "warning", "COLUMNS": "200"}
+    return itvision("catalog", *args, env=env)
 
 
 async def seed_categories(data_dir: Path) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 
 from itvision import migrations
 from itvision.app import build_platform
 from itvision.engines.loyalty.commands import AdjustPoints
 from itvision.engines.loyalty.services.adjustments import adjust_points
 from itvision.settings import load_settings
+from tests.support.cli import itvision
 
 
 def test_balance_expire_and_review(tmp_path):
@@ -26,14 +24,10 @@ def test_balance_expire_and_review(tmp_path):
             await platform.close()
 
     asyncio.run(prepare())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env.update(ITVISION_DATA_DIR=str(tmp_path), COLUMNS="200")
+    env = {"ITVISION_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "itvision", "loyalty", *args],
-            env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+        done = itvision("loyalty", *args, env=env)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

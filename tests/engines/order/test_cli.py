@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -13,12 +10,12 @@ from itvision import migrations
 from itvision.app import build_platform
 from itvision.settings import load_settings
 from tests.engines.order.support import placed_order
+from tests.support.cli import Ran, itvision
 
 
 @pytest.fixture
 def shell(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env["ITVISION_DATA_DIR"] = str(tmp_path)
+    env = {"ITVISION_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
 
     async def prepare() -> str:
         platform = build_platform(load_settings(data_dir=tmp_path))
@@ -30,14 +27,8 @@ def shell(tmp_path):
 
     order_id = asyncio.run(prepare())
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "itvision", "order", *args],
-            env={**env, "COLUMNS": "200"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    def run(*args: str) -> Ran:
+        return itvision("order", *args, env=env)
 
     return run, order_id
 

@@ -1,9 +1,6 @@
 """The promotion API: staff define promotions, anyone evaluates a cart; bad input is a 4xx
 problem naming the field; campaigns are announced when they start and end."""
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +12,7 @@ from itvision.engines.promotion.services.campaigns import (
 from itvision.platform.events import utcnow
 from tests.conftest import eventually
 from tests.engines.promotion.support import add_product, published
+from tests.support.cli import itvision
 
 BASE = "/api/promotions"
 PERCENT = {"name": "Bienvenue", "kind": "percentage", "discount_rate": 0.1, "code": "bienvenue"}
@@ -197,15 +195,7 @@ async def test_tick_announces_campaigns_whose_start_or_end_passed_once(api, syst
 
 
 def test_the_tick_command_runs(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env["ITVISION_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "itvision", "promotion", "tick"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = itvision("promotion", "tick", env={"ITVISION_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "0 campaign(s) started, 0 ended" in result.stdout
 

@@ -3,26 +3,17 @@ seeded zones and stores are there)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
+
+from tests.support.cli import Ran, itvision
 
 
 @pytest.fixture
 def run(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ITVISION_")}
-    env.update(ITVISION_DATA_DIR=str(tmp_path), COLUMNS="200")
+    env = {"ITVISION_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "itvision", "shipping", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    def run(*args: str) -> Ran:
+        return itvision("shipping", *args, env=env)
 
     return run
 
