@@ -73,14 +73,17 @@ async def zone(on: Runner, code: str) -> ZoneView:
 async def rate(on: Runner, code: str) -> tuple[Zone, list[Band]]:
     """A zone and its weight bands, what a quote needs."""
     async with read_session(on) as session:
-        found = await session.get(Zone, code)
-        if found is None:
-            raise NotFound(f"zone {code} not found", field="code")
-        bands = [
-            Band(b.up_to_grams, b.fee, b.per_extra_kg)
-            for b in await session.scalars(select(RateBand).where(RateBand.zone_code == code))
-        ]
-        return found, bands
+        rows = (
+            await session.execute(
+                select(Zone, RateBand.id, RateBand.up_to_grams, RateBand.fee, RateBand.per_extra_kg)
+                .outerjoin(RateBand, RateBand.zone_code == Zone.code)
+                .where(Zone.code == code)
+            )
+        ).all()
+    if not rows:
+        raise NotFound(f"zone {code} not found", field="code")
+    bands = [Band(up_to, fee, extra) for _, band, up_to, fee, extra in rows if band is not None]
+    return rows[0][0], bands
 
 
 async def stores(
