@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import update
-from typer.testing import CliRunner
 
 from itvision import bootstrap, migrations
 from itvision.engines.inventory.commands import ReconcileStock, ReserveStock
@@ -17,6 +16,7 @@ from itvision.platform.auth import Principal, Role
 from itvision.platform.system import Platform
 from tests.conftest import settings_for_tests
 from tests.engines.inventory.support import ledger_of, level_of, published, stocked
+from tests.support.cli import itvision
 
 STAFF = Principal("awa", Role.STAFF)
 
@@ -101,22 +101,19 @@ def test_the_reconcile_command_reports_then_fixes(tmp_path):
             await platform.close()
 
     asyncio.run(prepare())
-    from itvision.cli import app
-
     env = {"ITVISION_DATA_DIR": str(tmp_path), "ITVISION_LOG_FORMAT": "json"}
-    runner = CliRunner()
-    report = runner.invoke(app, ["inventory", "reconcile"], env=env)
-    assert report.exit_code == 0, report.output
-    assert "2 drifts in 2 stock levels" in report.output
-    assert "SKU-CLI" in report.output and "--fix" in report.output
+    report = itvision("inventory", "reconcile", env=env)
+    assert report.returncode == 0, report.stderr
+    assert "2 drifts in 2 stock levels" in report.stdout
+    assert "SKU-CLI" in report.stdout and "--fix" in report.stdout
 
-    fixed = runner.invoke(app, ["inventory", "reconcile", "--fix"], env=env)
-    assert fixed.exit_code == 0, fixed.output
-    assert "reconcile-" in fixed.output
+    fixed = itvision("inventory", "reconcile", "--fix", env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert "reconcile-" in fixed.stdout
 
-    clean = runner.invoke(app, ["inventory", "reconcile"], env=env)
-    assert "no drift" in clean.output
+    clean = itvision("inventory", "reconcile", env=env)
+    assert "no drift" in clean.stdout
 
-    expired = runner.invoke(app, ["inventory", "expire"], env=env)
-    assert expired.exit_code == 0, expired.output
-    assert "0 reservations expired" in expired.output
+    expired = itvision("inventory", "expire", env=env)
+    assert expired.returncode == 0, expired.stderr
+    assert "0 reservations expired" in expired.stdout
