@@ -95,8 +95,8 @@ def _as_in_a_fresh_process() -> Iterator[None]:
     - the commands' rich consoles, made when their module is imported: they keep the width
       (COLUMNS), colours and terminal-ness of that moment, not of this run's environment and
       stdout (a pipe, for a script);
-    - structlog's configuration, which each command sets (its level and format), and the
-      module-level loggers that cached it on first use during the run."""
+    - structlog's configuration, which each command sets (its level and format). The run's
+      loggers do not cache it (they would keep it after the run), so it is all put back."""
     consoles = [
         (module, name, value)
         for module in _command_modules()
@@ -107,18 +107,22 @@ def _as_in_a_fresh_process() -> Iterator[None]:
         setattr(module, name, Console(stderr=console.stderr))
     configured = structlog.is_configured()
     config = structlog.get_config()
-    cached = _cached_loggers()
+    configure = structlog.configure
+
+    def configure_uncached(**settings: Any) -> None:
+        configure(**{**settings, "cache_logger_on_first_use": False})
+
+    structlog.configure = configure_uncached
     try:
         yield
     finally:
+        structlog.configure = configure
         for module, name, console in consoles:
             setattr(module, name, console)
         if configured:
             structlog.configure(**config)
         else:
             structlog.reset_defaults()
-        for logger in _cached_loggers() - cached:
-            del logger.bind  # back to assembling itself from the configuration in force
 
 
 def _command_modules() -> list[ModuleType]:
@@ -128,15 +132,3 @@ def _command_modules() -> list[ModuleType]:
         if name == "itvision.cli"
         or (name.startswith("itvision.engines.") and "cli" in name.split("."))
     ]
-
-
-def _cached_loggers() -> set[Any]:
-    """Module-level structlog loggers of the app that have cached a logger (`bind` replaced)."""
-    proxy = structlog._config.BoundLoggerLazyProxy
-    return {
-        value
-        for name, module in list(sys.modules.items())
-        if name.startswith("itvision")
-        for value in list(vars(module).values())
-        if isinstance(value, proxy) and "bind" in vars(value)
-    }

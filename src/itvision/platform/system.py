@@ -63,13 +63,19 @@ class Platform:
             self.db.writes,
             registry,
             outbox=outbox_for(self.db.engine.dialect),
-            on_commit=self.notifier.wake,
+            on_commit=self._committed,
             settings=self.engine_settings,
-            news=self.news,
         )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._crashes: dict[str, deque[tuple[float, str]]] = {}
+
+    def _committed(self, topics: set[str], told: set[str]) -> None:
+        """Wake this process's readers of the log for the topics, and its listeners for the
+        keys (`news`)."""
+        if topics:
+            self.notifier.wake(topics)
+        self.news.tell(told)
 
     def settings_of(self, model: type[S]) -> S:
         """An engine's settings (`engines/<x>/settings.py`), read once for this platform."""

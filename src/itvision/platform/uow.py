@@ -22,9 +22,11 @@ from itvision.platform import metrics
 from itvision.platform.db import Database
 from itvision.platform.engine_settings import EngineSettingsBook, S
 from itvision.platform.events import Event, Payload, new_event_id, utcnow
-from itvision.platform.news import News
 from itvision.platform.outbox import Outbox, PendingEvent
 from itvision.platform.topics import TopicRegistry
+
+Committed = Callable[[set[str], set[str]], None]
+"""Told after each commit: the topics it published and the keys it told (`UnitOfWork.tell`)."""
 
 
 class UnitOfWork:
@@ -35,9 +37,8 @@ class UnitOfWork:
         source: str,
         *,
         outbox: Outbox,
-        on_commit: Callable[[set[str]], None],
+        on_commit: Committed,
         settings: EngineSettingsBook,
-        news: News,
         cause: Event[Any] | None = None,
     ) -> None:
         self.session = session
@@ -49,7 +50,6 @@ class UnitOfWork:
         self._outbox = outbox
         self._on_commit = on_commit
         self._settings = settings
-        self._news = news
         self._pending: list[PendingEvent] = []
         self._told: set[str] = set()
 
@@ -93,9 +93,8 @@ class UnitOfWork:
         if published:
             for topic, count in Counter(e.type for e in published).items():
                 metrics.EVENTS_PUBLISHED.labels(topic).inc(count)
-            self._on_commit({e.type for e in published})
         told, self._told = self._told, set()
-        self._news.tell(told)
+        self._on_commit({e.type for e in published}, told)
 
     async def rollback(self) -> None:
         self._pending = []
@@ -113,16 +112,14 @@ class UnitOfWorkFactory:
         registry: TopicRegistry,
         *,
         outbox: Outbox,
-        on_commit: Callable[[set[str]], None],
+        on_commit: Committed,
         settings: EngineSettingsBook,
-        news: News,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
         self.outbox = outbox
         self.on_commit = on_commit
         self.settings = settings
-        self.news = news
 
     def __call__(self, source: str, *, cause: Event[Any] | None = None) -> _Scope:
         return _Scope(self, source, cause)
@@ -135,7 +132,6 @@ class UnitOfWorkFactory:
             outbox=self.outbox,
             on_commit=self.on_commit,
             settings=self.settings,
-            news=self.news,
             cause=cause,
         )
 

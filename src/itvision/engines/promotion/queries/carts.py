@@ -38,10 +38,10 @@ async def evaluation_at(
     """The evaluation of `cart` at `at`; with `lock_codes`, the codes' rows stay locked until
     commit (see `offers_for`)."""
     offers = await offers_for(session, codes, at, lock_codes=lock_codes)
-    if not offers:  # no promotion runs, none of the codes names one: nothing to match
-        return evaluate(cart, offers, codes, {}, at)
     usage = await usage_counts(session, [o.id for o in offers], cart.customer_id)
-    scopes = await scopes_of(session, (line.product_id for line in cart.lines))
+    # No promotion runs and no code names one: no line needs its categories and brand.
+    lines = (line.product_id for line in cart.lines) if offers else ()
+    scopes = await scopes_of(session, lines)
     return evaluate(with_scopes(cart, scopes), offers, codes, usage, at)
 
 
