@@ -49,7 +49,7 @@ from itvision.engines.inventory.events import (
 from itvision.engines.inventory.models import Reservation
 from itvision.engines.inventory.services.ledger import StockLedger
 from itvision.engines.inventory.services.reservation_book import ReservationBook
-from itvision.platform.errors import NotFound
+from itvision.platform.errors import NotFound, NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -201,8 +201,13 @@ async def refund_order(on: Runner, command: RefundOrder) -> None:
         if reservation is None:
             return
         if reservation.status in ("active", "pending"):
-            await book.release(reservation, actor=command.actor, note="refunded before shipment")
-        elif reservation.status == "sold":
+            # An order is refunded only once delivered: the shipment that sells its stock is
+            # still on its way (on Kafka, no order between two topics). Wait for it.
+            raise NotYet(
+                f"order {command.order_id} refunded before its shipment was seen",
+                field="order_id",
+            )
+        if reservation.status == "sold":
             returned = rules.returned_quantities(command.reason, command.lines)
             note = f"refund {command.refund_id}"
             if returned:
