@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.util.concurrency import await_
 
 from itvision.platform import metrics
@@ -150,6 +150,31 @@ def upsert_insert(session: AsyncSession) -> Any:
     return sqlite.insert
 
 
+class HeldSession(Session):
+    """A session that holds the objects it has loaded or written until they leave it.
+
+    SQLAlchemy's identity map holds unmodified objects weakly: a row a step read and let go
+    of (a check that it exists) is forgotten, and the next step's `session.get` of the same
+    row reads it again. Sessions here are short (a request's read, a unit of work), so holding
+    their rows costs little and reads each row once. This is SQLAlchemy's documented
+    "strong reference" recipe."""
+
+
+@event.listens_for(HeldSession, "pending_to_persistent")
+@event.listens_for(HeldSession, "deleted_to_persistent")
+@event.listens_for(HeldSession, "detached_to_persistent")
+@event.listens_for(HeldSession, "loaded_as_persistent")
+def _hold(session: Session, instance: object) -> None:
+    session.info.setdefault("held", {})[id(instance)] = instance
+
+
+@event.listens_for(HeldSession, "persistent_to_detached")
+@event.listens_for(HeldSession, "persistent_to_deleted")
+@event.listens_for(HeldSession, "persistent_to_transient")
+def _let_go(session: Session, instance: object) -> None:
+    session.info.get("held", {}).pop(id(instance), None)
+
+
 class Database:
     """The engine and the two session factories: `writes` for units of work (on SQLite they
     take the write lock when they begin), `reads` for queries."""
@@ -163,8 +188,12 @@ class Database:
             if self.is_sqlite
             else self.engine
         )
-        self.writes = async_sessionmaker(write_engine, expire_on_commit=False)
-        self.reads = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.writes = async_sessionmaker(
+            write_engine, expire_on_commit=False, sync_session_class=HeldSession
+        )
+        self.reads = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=HeldSession
+        )
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

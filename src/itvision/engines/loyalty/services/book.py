@@ -13,6 +13,7 @@ from itvision.engines.loyalty import rules
 from itvision.engines.loyalty.events import RewardUnlocked, TierUpgraded
 from itvision.engines.loyalty.models import Entry, Member, Reward, UnlockedReward
 from itvision.engines.loyalty.settings import LoyaltySettings
+from itvision.platform.db import upsert_insert
 from itvision.platform.uow import UnitOfWork
 
 YEAR = timedelta(days=365)
@@ -80,26 +81,30 @@ class PointsBook:
         cause: Cause,
         at: datetime,
     ) -> Entry | None:
-        """Write the entry unless one with this reason and reference exists (None then)."""
-        if points == 0 or await self.find(reason, reference) is not None:
+        """Write the entry unless one with this reason and reference exists (None then): one
+        INSERT that does nothing on the unique (reason, reference), rather than a look first."""
+        if points == 0:
             return None
         expires = at + timedelta(days=self.settings.expiry_days)
-        entry = Entry(
-            customer_id=customer_id,
-            bucket=bucket,
-            points=points,
-            reason=reason,
-            reference=reference,
-            order_id=cause.order_id,
-            event_id=cause.event_id,
-            actor=cause.actor,
-            note=cause.note,
-            expires_at=expires if bucket == "available" and points > 0 else None,
-            created_at=at,
+        written = (
+            upsert_insert(self.session)(Entry)
+            .values(
+                customer_id=customer_id,
+                bucket=bucket,
+                points=points,
+                reason=reason,
+                reference=reference,
+                order_id=cause.order_id,
+                event_id=cause.event_id,
+                actor=cause.actor,
+                note=cause.note,
+                expires_at=expires if bucket == "available" and points > 0 else None,
+                created_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["reason", "reference"])
+            .returning(Entry)
         )
-        self.session.add(entry)
-        await self.session.flush()
-        return entry
+        return await self.session.scalar(written)
 
     async def balance(self, customer_id: str) -> int:
         return await self._sum(Entry.customer_id == customer_id, Entry.bucket == "available")

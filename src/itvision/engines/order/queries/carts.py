@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from itvision.engines.catalog import get_skus
 from itvision.engines.loyalty import redemption_terms
@@ -126,7 +127,8 @@ async def cart_of(on: Runner, owner: CartOwner) -> Cart | None:
     else:
         where = Cart.session_id == owner.session_id
     async with read_session(on) as session:
-        return await session.scalar(select(Cart).where(where))
+        # With its lines in the same statement (a change reads them after taking the lock).
+        return await session.scalar(select(Cart).where(where).options(joinedload(Cart.lines)))
 
 
 async def sellable_item(platform: Platform, sku: str) -> CartItem:

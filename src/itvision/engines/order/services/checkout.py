@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from itvision.engines.order import queries
 from itvision.engines.order.commands import Address, PlacedLine, PlaceOrder, PlaceQuotedOrder
 from itvision.engines.order.events import SOURCE, CartUpdated, DeliveryAddress, OrderLine
 from itvision.engines.order.events import OrderPlaced as OrderPlacedEvent
-from itvision.engines.order.models import Cart, Checkout, Order
+from itvision.engines.order.models import Cart, CartLine, Checkout, Order
 from itvision.engines.order.models import OrderLine as OrderLineRow
 from itvision.engines.order.rules import quotes
 from itvision.engines.order.rules import timeline as says
@@ -77,10 +77,9 @@ async def placed_before(
 
 
 async def _place_checked_out(on: Runner, command: PlaceOrder) -> Placement:
+    # The API looked for the key before pricing the cart; a request with the same key that
+    # placed its order since then makes the checkout row's insert fail (`place_order`).
     async with unit_of_work(on, SOURCE) as uow:
-        earlier = await uow.session.get(Checkout, (command.customer_id, command.idempotency_key))
-        if earlier is not None:
-            return await _replay(uow, earlier, command.request_hash)
         now = utcnow()
         totals = Totals(
             command.subtotal,
@@ -278,18 +277,21 @@ def placed_event(order: Order) -> OrderPlacedEvent:
 
 async def _empty_cart(uow: UnitOfWork, cart_id: str, now: datetime) -> None:
     """The cart that was checked out starts again empty (its delivery choice is kept)."""
-    cart = await uow.session.get(Cart, cart_id)
-    if cart is None:
+    emptied = await uow.session.execute(
+        update(Cart)
+        .where(Cart.id == cart_id)
+        .values(codes=[], points_requested=0, updated_at=now)
+        .returning(Cart.customer_id, Cart.session_id)
+    )
+    owner = emptied.one_or_none()
+    if owner is None:
         return
-    cart.lines.clear()
-    cart.codes = []
-    cart.points_requested = 0
-    cart.updated_at = now
+    await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
     uow.emit(
         CartUpdated(
-            cart_id=cart.id,
-            customer_id=cart.customer_id,
-            session_id=cart.session_id,
+            cart_id=cart_id,
+            customer_id=owner.customer_id,
+            session_id=owner.session_id,
             lines=[],
             subtotal=0,
             updated_at=now,

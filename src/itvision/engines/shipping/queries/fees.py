@@ -9,7 +9,7 @@ from typing import Literal
 from itvision.engines.shipping.models import MemberTier
 from itvision.engines.shipping.queries import network
 from itvision.engines.shipping.rules.fees import shipping_fee
-from itvision.engines.shipping.rules.zones import fold, zone_for
+from itvision.engines.shipping.rules.zones import fold
 from itvision.engines.shipping.settings import ShippingSettings
 from itvision.platform.uow import Runner, read_session
 
@@ -46,7 +46,7 @@ async def quote(
         return Quote(
             PICKUP_ZONE_PREFIX + store.code, store.name, 0, None, store.ready_in_days, store.code
         )
-    code = zone_for(await network.places_in(on, country), country, city, area)
+    code = await network.zone_serving(on, country, city, area)
     if code is None:
         return None
     zone, bands = await network.rate(on, code)

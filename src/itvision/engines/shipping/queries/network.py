@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from itvision.engines.shipping.models import RateBand, Store, Zone, ZonePlace
 from itvision.engines.shipping.rules.fees import Band, sorted_bands
-from itvision.engines.shipping.rules.zones import Place
+from itvision.engines.shipping.rules.zones import Place, fold, zone_for
 from itvision.platform.errors import NotFound
 from itvision.platform.uow import Runner, read_session
 
@@ -21,15 +21,23 @@ class ZoneView:
     bands: list[Band]
 
 
-async def places_in(on: Runner, country: str) -> list[Place]:
-    """The places active zones cover in a country, for matching an address."""
+async def zone_serving(on: Runner, country: str, city: str, area: str | None) -> str | None:
+    """The code of the active zone that serves the address (`rules.zones.zone_for`), or None;
+    only the places that may cover it are read, not the country's every neighbourhood."""
+    city_key, area_key = fold(city), fold(area)
+    may_cover = or_(
+        ZonePlace.city_key == "",
+        and_(ZonePlace.city_key == city_key, ZonePlace.area_key.in_(("", area_key))),
+        ZonePlace.area_key == city_key,
+    )
     async with read_session(on) as session:
         rows = await session.execute(
             select(ZonePlace.zone_code, ZonePlace.city_key, ZonePlace.area_key)
             .join(Zone, Zone.code == ZonePlace.zone_code)
-            .where(ZonePlace.country == country, Zone.active.is_(True))
+            .where(ZonePlace.country == country, Zone.active.is_(True), may_cover)
         )
-        return [Place(zone, country, city, area) for zone, city, area in rows]
+        places = [Place(zone, country, city, area) for zone, city, area in rows]
+    return zone_for(places, country, city, area)
 
 
 async def zones(

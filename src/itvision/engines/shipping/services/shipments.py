@@ -30,7 +30,7 @@ from itvision.engines.shipping.events import (
 from itvision.engines.shipping.models import KnownOrder, Shipment, StatusChange, Store, Zone
 from itvision.engines.shipping.queries import network
 from itvision.engines.shipping.rules import shipments as rules
-from itvision.engines.shipping.rules.zones import fold, zone_for
+from itvision.engines.shipping.rules.zones import fold
 from itvision.engines.shipping.services.journal import record_status
 from itvision.engines.shipping.settings import ShippingSettings
 from itvision.platform.errors import Conflict, NotFound, NotYet
@@ -240,8 +240,7 @@ async def _pickup_store(uow: UnitOfWork, country: str, city: str) -> Store | Non
 
 
 async def _zone_of(uow: UnitOfWork, shipment: Shipment) -> Zone | None:
-    places = await network.places_in(uow, shipment.country)
-    code = zone_for(places, shipment.country, shipment.city, shipment.area)
+    code = await network.zone_serving(uow, shipment.country, shipment.city, shipment.area)
     return await uow.session.get(Zone, code) if code else None
 
 
