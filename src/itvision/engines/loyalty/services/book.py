@@ -104,7 +104,8 @@ class PointsBook:
             .on_conflict_do_nothing(index_elements=["reason", "reference"])
             .returning(Entry)
         )
-        return await self.session.scalar(written)
+        entry: Entry | None = await self.session.scalar(written)
+        return entry
 
     async def balance(self, customer_id: str) -> int:
         return await self._sum(Entry.customer_id == customer_id, Entry.bucket == "available")
