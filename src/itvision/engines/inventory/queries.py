@@ -5,7 +5,7 @@ unit of work (whose session also sees what it wrote so far)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -83,8 +83,22 @@ async def known_item(on: Runner, sku: str) -> Item:
     async with read_session(on) as session:
         item = await session.get(Item, sku)
     if item is None:
-        raise NotFound(f"SKU {sku!r} is not known to inventory", field="sku")
+        raise unknown_sku(sku)
     return item
+
+
+def unknown_sku(sku: str) -> NotFound:
+    return NotFound(f"SKU {sku!r} is not known to inventory", field="sku")
+
+
+async def items_of(on: Runner, skus: Collection[str]) -> dict[str, Item]:
+    """The items of these SKUs that inventory knows, by SKU, in one query."""
+    if not skus:
+        return {}
+    async with read_session(on) as session:
+        return {
+            item.sku: item for item in await session.scalars(select(Item).where(Item.sku.in_(skus)))
+        }
 
 
 async def known_location(on: Runner, code: str) -> Location:
@@ -138,40 +152,54 @@ async def availability(on: Runner, skus: Sequence[str]) -> dict[str, dict[str, i
     return found
 
 
-async def reorder_plan(
-    on: Runner, level: StockLevel, item: Item, *, now: datetime, settings: InventorySettings
-) -> tuple[rules.ReorderPlan, int]:
-    """The reorder plan of a level and the units sold it is based on."""
-    async with read_session(on) as session:
-        return await _reorder_plan(session, level, item, now, settings)
-
-
-async def _reorder_plan(
-    session: AsyncSession,
-    level: StockLevel,
-    item: Item,
-    now: datetime,
-    settings: InventorySettings,
-) -> tuple[rules.ReorderPlan, int]:
-    since = now - timedelta(days=settings.velocity_days)
-    sold = await session.scalar(
-        select(func.coalesce(func.sum(-Movement.on_hand_delta), 0)).where(
-            Movement.sku == level.sku,
-            Movement.warehouse_id == level.warehouse_id,
-            Movement.reason == "sale",
-            Movement.created_at >= since,
-        )
-    )
+def reorder_plan(
+    level: StockLevel, item: Item, *, sold: int, settings: InventorySettings
+) -> rules.ReorderPlan:
+    """The reorder plan of a level that sold `sold` units over the velocity window (see
+    `units_sold`)."""
     own = item_settings(item, settings)
-    plan = rules.reorder_plan(
-        units_sold=int(sold or 0),
+    return rules.reorder_plan(
+        units_sold=sold,
         velocity_days=settings.velocity_days,
         lead_time_days=own.lead_time_days,
         safety_stock=own.safety_stock,
         coverage_days=settings.coverage_days,
         available=level.available,
     )
-    return plan, int(sold or 0)
+
+
+async def units_sold(
+    on: Runner, levels: Collection[LevelKey], *, now: datetime, settings: InventorySettings
+) -> dict[LevelKey, int]:
+    """Units each level sold over the velocity window up to `now`, what its reorder plan is
+    based on (0 when it sold none), in one query."""
+    async with read_session(on) as session:
+        return await _units_sold(session, levels, now, settings)
+
+
+async def _units_sold(
+    session: AsyncSession,
+    levels: Collection[LevelKey],
+    now: datetime,
+    settings: InventorySettings,
+) -> dict[LevelKey, int]:
+    if not levels:
+        return {}
+    since = now - timedelta(days=settings.velocity_days)
+    # SKUs and locations apart rather than as (sku, location) pairs, which SQLite answers by
+    # scanning the whole ledger; the pairs not asked for are left out below.
+    sums = await _sums(
+        session,
+        select(Movement.sku, Movement.warehouse_id, func.sum(-Movement.on_hand_delta))
+        .where(
+            Movement.sku.in_({sku for sku, _ in levels}),
+            Movement.warehouse_id.in_({warehouse_id for _, warehouse_id in levels}),
+            Movement.reason == "sale",
+            Movement.created_at >= since,
+        )
+        .group_by(Movement.sku, Movement.warehouse_id),
+    )
+    return {key: sums.get(key, 0) for key in levels}
 
 
 async def stock_of(
@@ -181,12 +209,19 @@ async def stock_of(
     now = now or utcnow()
     item = await known_item(on, sku)
     async with read_session(on) as session:
-        rows = await session.scalars(
-            select(StockLevel).where(StockLevel.sku == sku).order_by(StockLevel.warehouse_id)
+        levels = list(
+            await session.scalars(
+                select(StockLevel).where(StockLevel.sku == sku).order_by(StockLevel.warehouse_id)
+            )
+        )
+        sold = await _units_sold(
+            session, [(level.sku, level.warehouse_id) for level in levels], now, settings
         )
         views = []
-        for level in rows:
-            plan, _ = await _reorder_plan(session, level, item, now, settings)
+        for level in levels:
+            plan = reorder_plan(
+                level, item, sold=sold[(level.sku, level.warehouse_id)], settings=settings
+            )
             views.append(
                 LevelView(
                     warehouse_id=level.warehouse_id,

@@ -9,11 +9,12 @@ events commit together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, insert, or_, select
 
 from itvision.engines.inventory import queries, rules
 from itvision.engines.inventory.events import (
@@ -27,6 +28,8 @@ from itvision.engines.inventory.models import Item, Movement, StockLevel
 from itvision.engines.inventory.settings import InventorySettings
 from itvision.platform.db import upsert_insert
 from itvision.platform.uow import UnitOfWork
+
+Levels = dict[queries.LevelKey, StockLevel]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +64,27 @@ class StockLedger:
     async def lock_levels(self, sku: str) -> list[StockLevel]:
         """Every location's level of a SKU, locked in code order (a fixed order: no
         deadlock)."""
+        return await self.lock_levels_of([sku])
+
+    async def lock_levels_of(self, skus: Collection[str]) -> list[StockLevel]:
+        """`lock_levels` for many SKUs, in one statement, in (SKU, location) order."""
+        if not skus:
+            return []
+        return await self._lock(StockLevel.sku.in_(skus))
+
+    async def lock_levels_at(self, keys: Collection[queries.LevelKey]) -> Levels:
+        """The levels at these (SKU, location) that exist, in one statement, locked in
+        (SKU, location) order."""
+        if not keys:
+            return {}
+        at = or_(*(and_(StockLevel.sku == sku, StockLevel.warehouse_id == w) for sku, w in keys))
+        return {(level.sku, level.warehouse_id): level for level in await self._lock(at)}
+
+    async def _lock(self, where: ColumnElement[bool]) -> list[StockLevel]:
         rows = await self.session.scalars(
             select(StockLevel)
-            .where(StockLevel.sku == sku)
-            .order_by(StockLevel.warehouse_id)
+            .where(where)
+            .order_by(StockLevel.sku, StockLevel.warehouse_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
@@ -89,36 +109,80 @@ class StockLedger:
 
     async def apply(self, level: StockLevel, item: Item, change: Change) -> Movement:
         """Apply `change` to a locked level and record it."""
-        level.on_hand += change.on_hand_delta
-        level.reserved += change.reserved_delta
-        if level.on_hand < 0 or level.reserved < 0 or level.reserved > level.on_hand:
-            raise AssertionError(
-                f"stock level {level.sku}@{level.warehouse_id} would break its bounds"
-            )
+        self._move(level, change)
         return await self._record(level, item, change)
+
+    async def apply_all(self, changes: Sequence[tuple[StockLevel, Item, Change]]) -> None:
+        """`apply` each change to its locked level, every level at most once (the lines of a
+        reservation), in as many statements as a single change. The movements are written by
+        one INSERT and not returned: to learn their ids, the session would insert them one at
+        a time on SQLite."""
+        keys = [(level.sku, level.warehouse_id) for level, _, _ in changes]
+        if len(set(keys)) != len(keys):
+            # Units sold are read once, after every movement is written: a level's second
+            # sale would count in the plan of its first.
+            raise ValueError("apply_all changes a level at most once")
+        if not changes:
+            return
+        for level, _, change in changes:
+            self._move(level, change)
+            level.updated_at = self.now
+        await self.session.execute(
+            insert(Movement), [self._movement(level, change) for level, _, change in changes]
+        )
+        sold = await self._units_sold(keys)
+        for level, item, change in changes:
+            self._announce(level, item, change, sold[(level.sku, level.warehouse_id)])
 
     async def acknowledge(self, level: StockLevel, item: Item, change: Change) -> Movement:
         """Record a change the level already shows but the ledger missed (a repair by
         reconciliation)."""
         return await self._record(level, item, change)
 
+    async def raise_alerts(self, level: StockLevel, item: Item) -> None:
+        """Emit the alerts the level's available quantity calls for, once per crossing."""
+        key = (level.sku, level.warehouse_id)
+        self._alert(level, item, (await self._units_sold([key]))[key])
+
+    def _move(self, level: StockLevel, change: Change) -> None:
+        level.on_hand += change.on_hand_delta
+        level.reserved += change.reserved_delta
+        if level.on_hand < 0 or level.reserved < 0 or level.reserved > level.on_hand:
+            raise AssertionError(
+                f"stock level {level.sku}@{level.warehouse_id} would break its bounds"
+            )
+
     async def _record(self, level: StockLevel, item: Item, change: Change) -> Movement:
         level.updated_at = self.now
-        movement = Movement(
-            sku=level.sku,
-            warehouse_id=level.warehouse_id,
-            reason=change.reason,
-            on_hand_delta=change.on_hand_delta,
-            reserved_delta=change.reserved_delta,
-            on_hand_after=level.on_hand,
-            reserved_after=level.reserved,
-            reference=change.reference,
-            note=change.note,
-            actor=change.actor,
-            created_at=self.now,
-        )
+        movement = Movement(**self._movement(level, change))
         self.session.add(movement)
         await self.session.flush()
+        key = (level.sku, level.warehouse_id)
+        self._announce(level, item, change, (await self._units_sold([key]))[key])
+        return movement
+
+    def _movement(self, level: StockLevel, change: Change) -> dict[str, Any]:
+        """The ledger entry of a change just made to `level`."""
+        return {
+            "sku": level.sku,
+            "warehouse_id": level.warehouse_id,
+            "reason": change.reason,
+            "on_hand_delta": change.on_hand_delta,
+            "reserved_delta": change.reserved_delta,
+            "on_hand_after": level.on_hand,
+            "reserved_after": level.reserved,
+            "reference": change.reference,
+            "note": change.note,
+            "actor": change.actor,
+            "created_at": self.now,
+        }
+
+    async def _units_sold(self, keys: Collection[queries.LevelKey]) -> dict[queries.LevelKey, int]:
+        # Read after the change's movement is written: a sale counts in its own reorder plan.
+        return await queries.units_sold(self.uow, keys, now=self.now, settings=self.settings)
+
+    def _announce(self, level: StockLevel, item: Item, change: Change, sold: int) -> None:
+        """`inventory.stock.updated` for a change recorded at `level`, then its alerts."""
         if change.on_hand_delta or change.reserved_delta:
             self.uow.emit(
                 StockUpdated(
@@ -136,15 +200,12 @@ class StockLedger:
                     updated_at=self.now,
                 )
             )
-        await self.raise_alerts(level, item)
-        return movement
+        self._alert(level, item, sold)
 
-    async def raise_alerts(self, level: StockLevel, item: Item) -> None:
-        """Emit the alerts the level's available quantity calls for, once per crossing."""
+    def _alert(self, level: StockLevel, item: Item, sold: int) -> None:
+        """The alerts of a level that sold `sold` units over the velocity window."""
         own = queries.item_settings(item, self.settings)
-        plan, sold = await queries.reorder_plan(
-            self.uow, level, item, now=self.now, settings=self.settings
-        )
+        plan = queries.reorder_plan(level, item, sold=sold, settings=self.settings)
         alerts = rules.decide_alerts(
             level.available,
             threshold=own.low_stock_threshold,

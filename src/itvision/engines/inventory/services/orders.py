@@ -31,7 +31,7 @@ from datetime import datetime
 
 import structlog
 
-from itvision.engines.inventory import queries, rules
+from itvision.engines.inventory import rules
 from itvision.engines.inventory.commands import (
     CancelOrder,
     ConfirmOrder,
@@ -100,7 +100,7 @@ async def reserve_order(on: Runner, command: ReserveOrder) -> Reservation:
             uow.session.add(refused)
             # Every short line, not only the first one the allocation met: the customer
             # changes the whole cart at once.
-            short = rules.shortages(requested, await queries.availability(uow, list(requested)))
+            short = rules.shortages(requested, book.availability())
             if not short and isinstance(exc, rules.InsufficientStock):
                 short = [rules.Shortage(exc.sku, exc.requested, exc.available)]
             uow.emit(
@@ -148,7 +148,7 @@ async def confirm_order(on: Runner, command: ConfirmOrder) -> None:
         book = ReservationBook(StockLedger(uow, utcnow()))
         reservation = await book.lock(reference=command.order_id)
         if reservation is None or reservation.status == "pending":
-            await _early(book, command.order_id, "confirmed", command.actor)
+            _early(book, reservation, command.order_id, "confirmed", command.actor)
         elif reservation.status == "active":
             reservation.expires_at = None
             reservation.updated_at = book.ledger.now
@@ -178,7 +178,7 @@ async def ship_order(on: Runner, command: ShipOrder) -> None:
         book = ReservationBook(StockLedger(uow, utcnow()))
         reservation = await book.lock(reference=command.order_id)
         if reservation is None or reservation.status == "pending":
-            await _early(book, command.order_id, "shipped", command.actor)
+            _early(book, reservation, command.order_id, "shipped", command.actor)
             return
         if reservation.status == "expired":
             await book.revive(reservation, actor=command.actor)
@@ -241,9 +241,11 @@ def _placeholder(
     )
 
 
-async def _early(book: ReservationBook, order_id: str, step: str, actor: str) -> None:
-    """Remember a step of an order that is not placed yet (the furthest one seen)."""
-    reservation = await book.lock(reference=order_id)
+def _early(
+    book: ReservationBook, reservation: Reservation | None, order_id: str, step: str, actor: str
+) -> None:
+    """Remember a step of an order that is not placed yet (the furthest one seen), on its
+    locked `pending` reservation if it has one."""
     if reservation is None:
         note = "order events arrived before the order was placed"
         book.session.add(

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from itvision.engines.inventory import queries, rules
 from itvision.engines.inventory.events import MovementReason
@@ -28,12 +30,11 @@ from itvision.engines.inventory.models import (
     ReservationLine,
     StockLevel,
 )
-from itvision.engines.inventory.services.ledger import Change, StockLedger
+from itvision.engines.inventory.services.ledger import Change, Levels, StockLedger
 from itvision.platform.errors import Conflict, NotFound, NotYet
 
 log = structlog.get_logger("itvision.inventory")
 
-Levels = dict[tuple[str, str], StockLevel]
 Allocated = tuple[list[rules.Allocation], Levels, dict[str, Item]]
 
 
@@ -43,16 +44,33 @@ class ReservationBook:
     def __init__(self, ledger: StockLedger) -> None:
         self.ledger = ledger
         self.session = ledger.session
+        # The levels locked to allocate stock: locked, they change only through this unit of
+        # work, so what they hold needs no second read.
+        self.locked: Levels = {}
+
+    def availability(self) -> dict[str, dict[str, int]]:
+        """`queries.availability` of the SKUs this book tried to allocate, from their locked
+        levels."""
+        found: dict[str, dict[str, int]] = {}
+        for (sku, warehouse_id), level in sorted(self.locked.items()):
+            found.setdefault(sku, {})[warehouse_id] = level.available
+        return found
 
     async def lock(
         self, *, reservation_id: str | None = None, reference: str | None = None
     ) -> Reservation | None:
-        query = select(Reservation).with_for_update().execution_options(populate_existing=True)
+        query = (
+            select(Reservation)
+            # Its lines in the same statement; the reservation's row alone is locked.
+            .options(joinedload(Reservation.lines))
+            .with_for_update(of=Reservation)
+            .execution_options(populate_existing=True)
+        )
         if reservation_id is not None:
             query = query.where(Reservation.id == reservation_id)
         else:
             query = query.where(Reservation.reference == reference)
-        return await self.session.scalar(query)
+        return (await self.session.scalars(query)).unique().one_or_none()
 
     async def hand_over(self, reference: str, to_reference: str) -> Reservation | None:
         """The active reservation held under `reference` (a group-buy participation) becomes
@@ -109,10 +127,7 @@ class ReservationBook:
             created_by=actor,
             created_at=now,
             updated_at=now,
-            lines=[
-                ReservationLine(sku=a.sku, warehouse_id=a.warehouse_id, quantity=a.quantity)
-                for a in allocations
-            ],
+            lines=[],
         )
         self.session.add(reservation)
         try:
@@ -121,6 +136,7 @@ class ReservationBook:
             raise Conflict(
                 f"reference {reference!r} already has a reservation", field="reference"
             ) from None
+        await self._write_lines(reservation, allocations)
         await self._hold(reservation, (allocations, levels, items), actor)
         return reservation
 
@@ -205,11 +221,7 @@ class ReservationBook:
             reservation.note = f"could not be held again: {exc.message}"
             reservation.updated_at = self.ledger.now
             return False
-        reservation.lines = [
-            ReservationLine(sku=a.sku, warehouse_id=a.warehouse_id, quantity=a.quantity)
-            for a in allocated[0]
-        ]
-        await self.session.flush()
+        await self._write_lines(reservation, allocated[0])
         await self._hold(reservation, allocated, actor)
         reservation.expires_at = None
         self._close(reservation, "active", "held again after it had expired")
@@ -219,8 +231,8 @@ class ReservationBook:
         self, lines: Iterable[tuple[str, int]], *, warehouse_id: str | None, country: str | None
     ) -> Allocated:
         """Lock the levels of every requested SKU and decide where each is taken from; raises
-        InsufficientStock (or NotFound for a SKU inventory does not know) before any
-        change."""
+        InsufficientStock (or NotFound for a SKU inventory does not know), for the first SKU
+        that cannot be held, before any change."""
         if warehouse_id is not None:
             preference = [(await queries.known_location(self.ledger.uow, warehouse_id)).code]
         else:
@@ -229,25 +241,58 @@ class ReservationBook:
                 (rules.LocationRef(loc.code, loc.country, loc.is_default) for loc in known),
                 country,
             )
+        requested = rules.requested_quantities(lines)
+        items = await queries.items_of(self.ledger.uow, requested.keys())
+        levels: Levels = {
+            (level.sku, level.warehouse_id): level
+            for level in await self.ledger.lock_levels_of(requested.keys())
+        }
+        self.locked.update(levels)
         allocations: list[rules.Allocation] = []
-        levels: Levels = {}
-        items: dict[str, Item] = {}
-        for sku, quantity in rules.requested_quantities(lines).items():
-            items[sku] = await queries.known_item(self.ledger.uow, sku)
-            locked = {level.warehouse_id: level for level in await self.ledger.lock_levels(sku)}
-            levels.update({(sku, w): level for w, level in locked.items()})
-            free = [(w, locked[w].available) for w in preference if w in locked]
+        for sku, quantity in requested.items():
+            if sku not in items:
+                raise queries.unknown_sku(sku)
+            free = [(w, levels[(sku, w)].available) for w in preference if (sku, w) in levels]
             allocations.extend(rules.allocate(sku, quantity, free))
         return allocations, levels, items
 
+    async def _write_lines(
+        self, reservation: Reservation, allocations: Iterable[rules.Allocation]
+    ) -> None:
+        """Make the allocations the reservation's lines, in place of those it had. They are
+        inserted by one statement (the session inserts rows whose id the database generates
+        one at a time on SQLite) and set as its loaded lines, in the id order the relationship
+        loads them in."""
+        rows = [
+            {
+                "reservation_id": reservation.id,
+                "sku": a.sku,
+                "warehouse_id": a.warehouse_id,
+                "quantity": a.quantity,
+            }
+            for a in allocations
+        ]
+        replaced = list(reservation.lines)
+        lines: list[ReservationLine] = []
+        if rows:
+            inserting = insert(ReservationLine).returning(ReservationLine)
+            lines = sorted(await self.session.scalars(inserting, rows), key=lambda line: line.id)
+        set_committed_value(reservation, "lines", lines)
+        for line in replaced:
+            await self.session.delete(line)
+
     async def _hold(self, reservation: Reservation, allocated: Allocated, actor: str) -> None:
         allocations, levels, items = allocated
-        for allocation in allocations:
-            await self.ledger.apply(
-                levels[(allocation.sku, allocation.warehouse_id)],
-                items[allocation.sku],
-                _change(reservation, "reservation", actor, reserved_delta=allocation.quantity),
-            )
+        await self.ledger.apply_all(
+            [
+                (
+                    levels[(a.sku, a.warehouse_id)],
+                    items[a.sku],
+                    _change(reservation, "reservation", actor, reserved_delta=a.quantity),
+                )
+                for a in allocations
+            ]
+        )
 
     async def _each_line(
         self,
@@ -257,17 +302,19 @@ class ReservationBook:
         """Apply `decide` to each line's level. Every level is locked and checked before
         anything changes: a line whose level is gone refuses the whole step (MissingStockLevel)
         rather than closing the reservation with its stock unaccounted for."""
-        found: list[tuple[StockLevel, Item, ReservationLine]] = []
-        for line in sorted(reservation.lines, key=lambda l_: (l_.sku, l_.warehouse_id)):
-            level = await self.ledger.lock_level(line.sku, line.warehouse_id)
-            item = await self.session.get(Item, line.sku)
-            if level is None or item is None:
+        lines = sorted(reservation.lines, key=lambda l_: (l_.sku, l_.warehouse_id))
+        levels = await self.ledger.lock_levels_at([(line.sku, line.warehouse_id) for line in lines])
+        items = await queries.items_of(self.ledger.uow, {line.sku for line in lines})
+        for line in lines:
+            if (line.sku, line.warehouse_id) not in levels or line.sku not in items:
                 raise rules.MissingStockLevel(reservation.reference, line.sku, line.warehouse_id)
-            found.append((level, item, line))
-        for level, item, line in found:
+        changes = []
+        for line in lines:
+            level = levels[(line.sku, line.warehouse_id)]
             change = decide(level, line)
             if change is not None:
-                await self.ledger.apply(level, item, change)
+                changes.append((level, items[line.sku], change))
+        await self.ledger.apply_all(changes)
 
     def _close(self, reservation: Reservation, status: str, note: str | None) -> None:
         reservation.status = status
