@@ -24,6 +24,7 @@ from itvision.asyncapi import asyncapi_document
 from itvision.engines.notification.api import live_endpoint
 from itvision.ops_api import router as ops_router
 from itvision.platform.errors import ITVisionError
+from itvision.platform.field_names import located
 from itvision.platform.inputs import check_request
 from itvision.platform.openapi import document_api, may_answer
 from itvision.platform.problems import PROBLEM, problem, problem_of
@@ -110,7 +111,8 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
 
 def _install_error_handlers(app: FastAPI, rules: RouteRules) -> None:
     @app.exception_handler(ITVisionError)
-    async def _domain(_: Request, exc: ITVisionError) -> JSONResponse:
+    async def _domain(request: Request, exc: ITVisionError) -> JSONResponse:
+        exc.field = located(exc.field, request.scope.get("route"))
         return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)

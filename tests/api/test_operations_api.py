@@ -141,7 +141,7 @@ async def test_a_body_that_does_not_validate_is_a_422_naming_the_field(client):
         "/api/events/groups/nobody/replay", json={"from_offset": 0}, headers=ADMIN
     )
     # a path naming no group is a 404, as for any record (the OpenAPI document says so)
-    assert (unknown_group.status_code, unknown_group.json()["field"]) == (404, "group")
+    assert (unknown_group.status_code, unknown_group.json()["field"]) == (404, "path.group")
     assert "nobody" in unknown_group.json()["detail"]
 
 

@@ -54,4 +54,4 @@ async def test_someone_elses_quote_answers_exactly_as_a_missing_one(api, catalog
     missing = await api.get("/api/pricing/quotes/no-such-quote", role="customer", subject="moussa")
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json() == missing.json()
-    assert theirs.json()["field"] == "quote_id"
+    assert theirs.json()["field"] == "path.quote_id"

@@ -98,17 +98,17 @@ async def test_a_customer_quotes_for_themselves_only(api, catalog):
         role="customer",
         subject=CUSTOMER,
     )
-    assert (response.status_code, response.json()["field"]) == (422, "customer_id")
+    assert (response.status_code, response.json()["field"]) == (422, "body.customer_id")
     response = await api.post(
         "/api/billing/quotes", json=quote_body(customer_id=None), role="staff"
     )
-    assert (response.status_code, response.json()["field"]) == (422, "customer_id")
+    assert (response.status_code, response.json()["field"]) == (422, "body.customer_id")
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"lines": [{"sku": "NOPE-1", "quantity": 1, "unit_price": 1000}]}, "lines.0.sku"),
+        ({"lines": [{"sku": "NOPE-1", "quantity": 1, "unit_price": 1000}]}, "body.lines.0.sku"),
         (
             {
                 "lines": [
@@ -116,7 +116,7 @@ async def test_a_customer_quotes_for_themselves_only(api, catalog):
                     {"sku": "HP-840-G8", "quantity": 2, "unit_price": 1000},
                 ]
             },
-            "lines.1.sku",
+            "body.lines.1.sku",
         ),
         (
             {"lines": [{"sku": "HP-840-G8", "quantity": 0, "unit_price": 1000}]},
@@ -132,7 +132,7 @@ async def test_a_customer_quotes_for_themselves_only(api, catalog):
         ),
         ({"lines": []}, "body.lines"),
         ({"buyer": {"name": "   "}}, "body.buyer.name"),
-        ({"valid_until": "2020-01-01T00:00:00Z"}, "valid_until"),
+        ({"valid_until": "2020-01-01T00:00:00Z"}, "body.valid_until"),
         ({"valid_until": "demain"}, "body.valid_until"),
         ({"discount": 10}, "body.discount"),
     ],
@@ -227,7 +227,7 @@ async def test_an_expired_quote_cannot_be_accepted(api, catalog, system):
     )
     assert response.status_code == 409
     problem = response.json()
-    assert (problem["code"], problem["field"]) == ("quote_expired", "quote_id")
+    assert (problem["code"], problem["field"]) == ("quote_expired", "path.quote_id")
     assert "expired" in problem["detail"]
     read = await api.get(f"/api/billing/quotes/{quote['id']}", role="staff")
     assert read.json()["status"] == "expired"

@@ -52,7 +52,7 @@ async def test_a_new_category_is_announced_with_its_path(api, tree):
 async def test_slugs_are_unique(api, tree):
     taken = await api.post("/api/catalog/categories", json={"name_fr": "Ultrabooks"}, role="staff")
     assert taken.status_code == 409
-    assert taken.json()["field"] == "slug" and "ultrabooks" in taken.json()["detail"]
+    assert taken.json()["field"] == "body.slug" and "ultrabooks" in taken.json()["detail"]
     renamed = await api.patch(
         f"/api/catalog/categories/{tree['telephones']}", json={"slug": "ultrabooks"}, role="staff"
     )
@@ -63,9 +63,9 @@ async def test_bad_categories_are_refused_naming_the_field(api, tree):
     cases = [
         ({"name_fr": ""}, "body.name_fr"),
         ({"name_fr": "A", "slug": "Pas Un Slug"}, "body.slug"),  # the schema's pattern says it
-        ({"name_fr": "A", "parent_id": "nulle-part"}, "parent_id"),
+        ({"name_fr": "A", "parent_id": "nulle-part"}, "body.parent_id"),
         ({"name_fr": "A", "colour": "red"}, "body.colour"),
-        ({"name_fr": "!!!"}, "slug"),
+        ({"name_fr": "!!!"}, "body.slug"),
     ]
     for body, field in cases:
         response = await api.post("/api/catalog/categories", json=body, role="staff")
@@ -85,7 +85,7 @@ async def test_a_category_cannot_go_under_its_own_subtree(api, tree):
         "/api/catalog/categories/informatique", json={"parent_id": "ultrabooks"}, role="staff"
     )
     assert response.status_code == 422
-    assert response.json()["field"] == "parent_id"
+    assert response.json()["field"] == "body.parent_id"
     assert "subcategories" in response.json()["detail"]
 
 

@@ -34,12 +34,12 @@ async def test_staff_open_groups_and_bad_terms_name_their_field(api):
     _problem(await api.post("/api/group-buys", json=body, role="customer"), 403)
     for bad, field in [
         ({"tiers": []}, "body.tiers"),
-        ({"tiers": [{"threshold": 3, "unit_price": 120_000}]}, "tiers.0.unit_price"),
+        ({"tiers": [{"threshold": 3, "unit_price": 120_000}]}, "body.tiers.0.unit_price"),
         ({"minimum": 0}, "body.minimum"),
         ({"deadline": "demain"}, "body.deadline"),
-        ({"deadline": (utcnow() - timedelta(hours=1)).isoformat()}, "deadline"),
-        ({"sku": "INCONNU-1"}, "sku"),
-        ({"basis": "participants", "max_participants": 3, "minimum": 4}, "minimum"),
+        ({"deadline": (utcnow() - timedelta(hours=1)).isoformat()}, "body.deadline"),
+        ({"sku": "INCONNU-1"}, "body.sku"),
+        ({"basis": "participants", "max_participants": 3, "minimum": 4}, "body.minimum"),
         ({"surprise": 1}, "body.surprise"),
     ]:
         _problem(
@@ -75,7 +75,7 @@ async def test_customers_join_leave_and_see_only_their_own(api):
         await api.post(url, json={**ok, "quantity": 4}, role="customer", subject="c1"),
         422,
         None,
-        "quantity",
+        "body.quantity",
     )
     _problem(
         await api.post("/api/group-buys/GRP-NOPE/participations", json=ok, role="customer"), 404

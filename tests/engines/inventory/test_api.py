@@ -40,7 +40,7 @@ async def test_staff_add_a_location_once(api):
     assert created.status_code == 201
     assert created.json() == {**body, "is_default": False}
     duplicate = await api.post("/api/inventory/locations", json=body, role="staff")
-    assert "thies" in _problem(duplicate, 409, "conflict", "code")["detail"]
+    assert "thies" in _problem(duplicate, 409, "conflict", "body.code")["detail"]
     _problem(
         await api.post("/api/inventory/locations", json=body, role="customer"), 403, "forbidden"
     )
@@ -94,7 +94,7 @@ async def test_staff_read_on_hand_reserved_costs_and_reorder_figures(api, sku):
 
 
 async def test_an_unknown_sku_is_404_naming_the_sku(api):
-    _problem(await api.get("/api/inventory/stock/NOPE"), 404, "not_found", "sku")
+    _problem(await api.get("/api/inventory/stock/NOPE"), 404, "not_found", "path.sku")
 
 
 async def test_availability_of_several_skus_leaves_unknown_ones_out(api, system, sku):
@@ -166,14 +166,17 @@ async def test_a_bad_receipt_is_422_naming_the_field(api, sku, body, field):
 async def test_a_receipt_of_an_unknown_sku_or_location_is_404(api, sku):
     body = {"sku": "NOPE", "warehouse_id": "dakar", "quantity": 1, "reference": "BL"}
     _problem(
-        await api.post("/api/inventory/receipts", json=body, role="staff"), 404, "not_found", "sku"
+        await api.post("/api/inventory/receipts", json=body, role="staff"),
+        404,
+        "not_found",
+        "body.sku",
     )
     body = {"sku": sku, "warehouse_id": "kaolack", "quantity": 1, "reference": "BL"}
     _problem(
         await api.post("/api/inventory/receipts", json=body, role="staff"),
         404,
         "not_found",
-        "warehouse_id",
+        "body.warehouse_id",
     )
 
 
@@ -206,7 +209,7 @@ async def test_an_adjustment_states_its_cause_and_keeps_reserved_covered(api, sy
         role="staff",
     )
     too_much = await api.post(url, json={**body, "delta": -3}, role="staff")
-    _problem(too_much, 409, "conflict", "delta")
+    _problem(too_much, 409, "conflict", "body.delta")
     _problem(
         await api.post(url, json={**body, "delta": 0}, role="staff"),
         422,
@@ -235,7 +238,10 @@ async def test_a_count_sets_on_hand_and_is_recorded_even_when_it_matches(api, sy
         role="staff",
     )
     _problem(
-        await api.post(url, json={**body, "counted": 4}, role="staff"), 409, "conflict", "counted"
+        await api.post(url, json={**body, "counted": 4}, role="staff"),
+        409,
+        "conflict",
+        "body.counted",
     )
     _problem(
         await api.post(url, json={**body, "counted": -1}, role="staff"),
@@ -297,7 +303,7 @@ async def test_staff_set_replenishment_settings_and_null_restores_the_default(ap
         await api.patch("/api/inventory/items/NOPE", json=body, role="staff"),
         404,
         "not_found",
-        "sku",
+        "path.sku",
     )
 
 
@@ -369,7 +375,7 @@ async def test_reserving_more_than_is_available_is_409_insufficient_stock_on_sku
         json={"sku": sku, "quantity": 11, "reference": "cart-1"},
         role="partner",
     )
-    body = _problem(response, 409, "insufficient_stock", "sku")
+    body = _problem(response, 409, "insufficient_stock", "body.sku")
     assert "11 requested, 10 available" in body["detail"]
 
 
@@ -379,7 +385,7 @@ async def test_a_reference_is_reserved_once(api, sku):
         await api.post("/api/inventory/reservations", json=body, role="staff")
     ).status_code == 201
     again = await api.post("/api/inventory/reservations", json=body, role="staff")
-    assert "cart-1" in _problem(again, 409, "conflict", "reference")["detail"]
+    assert "cart-1" in _problem(again, 409, "conflict", "body.reference")["detail"]
 
 
 async def test_reservations_refuse_bad_input_and_customers(api, sku):
@@ -400,13 +406,18 @@ async def test_reservations_refuse_bad_input_and_customers(api, sku):
     ]:
         _problem(await api.post(url, json=body, role="staff"), 422, "validation_error", field)
     unknown_sku = {"sku": "NOPE", "quantity": 1, "reference": "c"}
-    _problem(await api.post(url, json=unknown_sku, role="staff"), 404, "not_found", "sku")
+    _problem(await api.post(url, json=unknown_sku, role="staff"), 404, "not_found", "body.sku")
     unknown_location = {"sku": sku, "quantity": 1, "reference": "c", "warehouse_id": "kaolack"}
     _problem(
-        await api.post(url, json=unknown_location, role="staff"), 404, "not_found", "warehouse_id"
+        await api.post(url, json=unknown_location, role="staff"),
+        404,
+        "not_found",
+        "body.warehouse_id",
     )
-    _problem(await api.get(f"{url}/nope", role="staff"), 404, "not_found", "reservation_id")
-    _problem(await api.post(f"{url}/nope/sale", role="staff"), 404, "not_found", "reservation_id")
+    _problem(await api.get(f"{url}/nope", role="staff"), 404, "not_found", "path.reservation_id")
+    _problem(
+        await api.post(f"{url}/nope/sale", role="staff"), 404, "not_found", "path.reservation_id"
+    )
     _problem(
         await api.get(f"{url}?status=lost", role="staff"), 422, "validation_error", "query.status"
     )

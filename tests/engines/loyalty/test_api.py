@@ -56,11 +56,11 @@ async def test_staff_adjust_once_per_reference(api):
     other = {**body, "points": 3_000}
     _problem(
         await api.post(f"{BASE}/adjustments", json=other, role="staff"), 409, "conflict",
-        "reference",
+        "body.reference",
     )  # fmt: skip
     too_much = {"points": -2_001, "reference": "R-43", "note": "erreur"}
     _problem(
-        await api.post(f"{BASE}/adjustments", json=too_much, role="staff"), 409, None, "points"
+        await api.post(f"{BASE}/adjustments", json=too_much, role="staff"), 409, None, "body.points"
     )
     _problem(await api.post(f"{BASE}/adjustments", json=body, role="customer"), 403)
     assert await points(api) == (2_000, 0)
@@ -102,7 +102,7 @@ async def test_the_profile_sets_a_birthday_and_a_referrer_once(api):
     assert set_.status_code == 200, set_.text
     assert (set_.json()["birthday"], set_.json()["referrer_id"]) == ("1994-07-14", "cust-ibou")
     again = await api.patch(url, json={"referrer_id": "cust-awa2"}, role="staff")
-    _problem(again, 409, "conflict", "referrer_id")
+    _problem(again, 409, "conflict", "body.referrer_id")
     _problem(
         await api.patch(url, json={"birthday": None}, role="staff"), 422, "validation_error",
         "body.birthday",
@@ -115,7 +115,7 @@ async def test_the_profile_sets_a_birthday_and_a_referrer_once(api):
     self_ref = await api.patch(
         "/api/loyalty/customers/cust-new/profile", json={"referrer_id": "cust-new"}, role="staff"
     )
-    _problem(self_ref, 409, "conflict", "referrer_id")
+    _problem(self_ref, 409, "conflict", "body.referrer_id")
 
 
 async def test_staff_manage_earn_rules(api):
@@ -123,7 +123,9 @@ async def test_staff_manage_earn_rules(api):
     made = await api.post("/api/loyalty/rules", json=rule, role="staff")
     assert made.status_code == 201, made.text
     assert made.json()["multiplier"] == 1.5
-    _problem(await api.post("/api/loyalty/rules", json=rule, role="staff"), 409, None, "target")
+    _problem(
+        await api.post("/api/loyalty/rules", json=rule, role="staff"), 409, None, "body.target"
+    )
     _problem(await api.post("/api/loyalty/rules", json=rule, role="customer"), 403)
     for bad, field in (
         ({**rule, "scope": "colour"}, "body.scope"),

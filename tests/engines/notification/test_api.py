@@ -81,9 +81,9 @@ async def test_staff_edit_and_preview_templates(api):
     preview = await api.get(f"{url}/preview", role="staff")
     assert preview.json()["body"] == "Vous êtes désormais client Or."
     unknown = await api.put(url, json={"subject": "x", "body": "Salut {prenom}"}, role="staff")
-    assert unknown.status_code == 422 and unknown.json()["field"] == "body"
+    assert unknown.status_code == 422 and unknown.json()["field"] == "body.body"
     broken = await api.put(url, json={"subject": "x {", "body": "y"}, role="staff")
-    assert broken.status_code == 422 and broken.json()["field"] == "subject"
+    assert broken.status_code == 422 and broken.json()["field"] == "body.subject"
     assert (await api.get("/api/notifications/templates/nope/fr", role="staff")).status_code == 422
     money = await api.get(
         "/api/notifications/templates/order_confirmed/fr/preview",

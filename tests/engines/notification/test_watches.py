@@ -74,7 +74,7 @@ async def test_customers_watch_products_of_the_catalog_and_see_only_their_own(ap
     assert (await api.get(WATCHES, role="staff")).json()["total"] == 3
 
     other = await api.delete(f"{WATCHES}/{theirs['id']}", role="customer", subject="cust-1")
-    assert other.status_code == 404 and other.json()["field"] == "watch_id"
+    assert other.status_code == 404 and other.json()["field"] == "path.watch_id"
     gone = await api.delete(f"{WATCHES}/{mine['id']}", role="customer", subject="cust-1")
     assert gone.status_code == 204
     assert (

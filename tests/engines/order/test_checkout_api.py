@@ -169,7 +169,7 @@ async def test_customers_see_only_their_own_orders_and_staff_search_them_all(api
     for path in (f"/api/orders/{theirs['id']}", f"/api/orders/{theirs['id']}/timeline",
                  f"/api/orders/{theirs['id']}/refunds", "/api/orders/CMD-NONE"):  # fmt: skip
         hidden = await api.get(path, **as_me)
-        assert (hidden.status_code, hidden.json()["field"]) == (404, "order_id"), path
+        assert (hidden.status_code, hidden.json()["field"]) == (404, "path.order_id"), path
     listed = (await api.get("/api/orders", **as_me)).json()
     assert [o["id"] for o in listed["items"]] == [mine["id"]] and listed["total"] == 1
     other = await api.get(f"/api/orders?customer_id={OTHER_CUSTOMER}", **as_me)

@@ -53,7 +53,7 @@ async def test_a_customer_cancels_their_own_order_before_it_ships(engine, engine
     someone_else = await engine_api.post(
         f"/api/orders/{order_id}/cancel", role="customer", subject=OTHER_CUSTOMER
     )
-    assert (someone_else.status_code, someone_else.json()["field"]) == (404, "order_id")
+    assert (someone_else.status_code, someone_else.json()["field"]) == (404, "path.order_id")
     as_staff_reason = await engine_api.post(
         f"/api/orders/{order_id}/cancel", json={"reason": "fraud_suspected"}, **AS_CUSTOMER
     )

@@ -118,7 +118,7 @@ async def test_staff_pay_for_a_customer_and_customers_see_only_their_own(api, sy
     own = await api.get(f"/api/payments/{payment['id']}", role="customer", subject=CUSTOMER)
     assert own.status_code == 200
     stranger = await api.get(f"/api/payments/{payment['id']}", role="customer", subject="x")
-    problem(stranger, 404, "not_found", "payment_id")
+    problem(stranger, 404, "not_found", "path.payment_id")
     listed = await api.get("/api/payments?order_id=CMD-4", role="customer", subject="x")
     assert listed.json()["total"] == 0
     mine = await api.get("/api/payments?status=pending", role="customer", subject=CUSTOMER)
@@ -153,7 +153,7 @@ async def test_bad_query_and_refund_input_are_problems_naming_the_field(api):
     )
     problem(bad_note, 422, "validation_error", "body.note")
     unknown = await api.post("/api/payments/refunds/ref_x/complete", json={}, role="staff")
-    problem(unknown, 404, "not_found", "refund_id")
+    problem(unknown, 404, "not_found", "path.refund_id")
 
 
 async def test_a_provider_that_cannot_be_reached_is_a_502_and_the_same_key_retries(
@@ -163,7 +163,7 @@ async def test_a_provider_that_cannot_be_reached_is_a_502_and_the_same_key_retri
     await settled(system)
     simulators.wave.api_key = "rotated-elsewhere"
     down = await _pay(api, "CMD-5")
-    problem(down, 502, "provider_unavailable", "order_id")
+    problem(down, 502, "provider_unavailable", "body.order_id")
     simulators.wave.api_key = simulators.payment_settings().wave_api_key.get_secret_value()
     retried = await _pay(api, "CMD-5")
     assert retried.status_code == 200 and retried.json()["status"] == "pending"

@@ -120,16 +120,19 @@ async def test_a_variant_is_priced_by_its_own_sku(api, catalog):
 
 
 async def test_a_draft_product_s_price_is_for_staff_only(api, catalog):
-    problem(await api.get("/api/pricing/prices/SKU-draft"), 404, "not_found", "sku")
+    problem(await api.get("/api/pricing/prices/SKU-draft"), 404, "not_found", "path.sku")
     problem(
-        await api.get("/api/pricing/prices/SKU-draft", role="customer"), 404, "not_found", "sku"
+        await api.get("/api/pricing/prices/SKU-draft", role="customer"),
+        404,
+        "not_found",
+        "path.sku",
     )
     staff = await api.get("/api/pricing/prices/SKU-draft", role="staff")
     assert staff.json()["status"] == "draft"
 
 
 async def test_an_unknown_sku_has_no_price(api, catalog):
-    problem(await api.get("/api/pricing/prices/nope"), 404, "not_found", "sku")
+    problem(await api.get("/api/pricing/prices/nope"), 404, "not_found", "path.sku")
 
 
 @pytest.mark.parametrize(
@@ -139,7 +142,7 @@ async def test_an_unknown_sku_has_no_price(api, catalog):
         ("quantity=abc", "query.quantity"),
         ("at=yesterday", "query.at"),
         ("at=2026-01-08T10:30:00", "query.at"),
-        ("at=2026-01-08T10:30:00Z&quantity=5", "quantity"),
+        ("at=2026-01-08T10:30:00Z&quantity=5", "query.quantity"),
     ],
 )
 async def test_bad_price_queries_name_the_field(api, catalog, query, field):
@@ -160,7 +163,7 @@ async def test_the_price_at_a_past_moment(api, catalog):
     )
     assert (staff.json()["base_cost"], staff.json()["margin_rate"]) == (250_000, 0.25)
     long_ago = await api.get("/api/pricing/prices/SKU-p1", params={"at": "2000-01-01T00:00:00Z"})
-    problem(long_ago, 404, "not_found", "at")
+    problem(long_ago, 404, "not_found", "query.at")
 
 
 async def test_the_price_history_is_for_staff(api, catalog):
@@ -280,10 +283,10 @@ async def test_a_vat_change_is_recorded_but_the_seed_price_event_is_not_repeated
                     {"min_quantity": 5, "discount_rate": 0.08},
                 ]
             },
-            "tiers.1.min_quantity",
+            "body.tiers.1.min_quantity",
         ),
-        ({"default_margin_rate": 0.05}, "default_margin_rate"),
-        ({"min_margin_rate": 0.3}, "min_margin_rate"),
+        ({"default_margin_rate": 0.05}, "body.default_margin_rate"),
+        ({"min_margin_rate": 0.3}, "body.min_margin_rate"),
     ],
 )
 async def test_bad_global_settings_are_refused_naming_the_field(api, catalog, change, field):
@@ -297,7 +300,7 @@ async def test_the_minimum_margin_cannot_rise_above_a_category_margin(api, catal
     )
     assert put.status_code == 200, put.text
     refused = await api.patch("/api/pricing/settings", json={"min_margin_rate": 0.15}, role="admin")
-    body = problem(refused, 422, "validation_error", "min_margin_rate")
+    body = problem(refused, 422, "validation_error", "body.min_margin_rate")
     assert "category:laptops" in body["detail"]
 
 
@@ -353,7 +356,7 @@ async def test_scope_settings_bad_input(api, catalog):
         await api.put(put, json={"margin_rate": 0.05}, role="admin"),
         422,
         "validation_error",
-        "margin_rate",
+        "body.margin_rate",
     )
     problem(
         await api.put(put, json={"margin_rate": 2}, role="admin"),
@@ -380,7 +383,7 @@ async def test_scope_settings_bad_input(api, catalog):
         ),
         422,
         "validation_error",
-        "tiers.1.discount_rate",
+        "body.tiers.1.discount_rate",
     )
     problem(
         await api.put(
@@ -388,7 +391,7 @@ async def test_scope_settings_bad_input(api, catalog):
         ),
         404,
         "not_found",
-        "product_id",
+        "path.product_id",
     )
     problem(
         await api.put("/api/pricing/categories/bad%20id/settings", json={}, role="admin"),
@@ -474,7 +477,9 @@ async def test_a_customer_reads_back_exactly_their_own_quote(api, catalog):
     every = (await api.get("/api/pricing/quotes", role="staff")).json()
     assert every["items"][0]["lines"][0]["base_cost"] == 250_000
     problem(await api.get("/api/pricing/quotes"), 401, "unauthenticated")
-    problem(await api.get("/api/pricing/quotes/nope", role="staff"), 404, "not_found", "quote_id")
+    problem(
+        await api.get("/api/pricing/quotes/nope", role="staff"), 404, "not_found", "path.quote_id"
+    )
 
 
 async def test_a_quote_keeps_its_prices_when_the_settings_change(api, catalog):
@@ -523,9 +528,9 @@ async def test_staff_see_each_quote_line_s_breakdown(api, catalog):
         ({"lines": [{"sku": "SKU-p1"}]}, "body.lines.0.quantity"),
         ({"lines": [{"sku": "SKU-p1", "quantity": 1, "price": 1}]}, "body.lines.0.price"),
         ({"lines": [{"sku": "", "quantity": 1}]}, "body.lines.0.sku"),
-        (cart(("SKU-p1", 1), ("nope", 1)), "lines.1.sku"),
-        (cart(("SKU-draft", 1)), "lines.0.sku"),
-        (cart(("SKU-p1", 1), ("SKU-p1", 2)), "lines.1.sku"),
+        (cart(("SKU-p1", 1), ("nope", 1)), "body.lines.1.sku"),
+        (cart(("SKU-draft", 1)), "body.lines.0.sku"),
+        (cart(("SKU-p1", 1), ("SKU-p1", 2)), "body.lines.1.sku"),
         ({"lines": [{"sku": f"S{i}", "quantity": 1} for i in range(101)]}, "body.lines"),
     ],
 )
@@ -539,9 +544,9 @@ async def test_only_staff_quote_for_a_group_buy(api, catalog):
         await api.post("/api/pricing/quotes", json=body, role="customer"),
         403,
         "forbidden",
-        "group_id",
+        "body.group_id",
     )
-    problem(await api.post("/api/pricing/quotes", json=body), 403, "forbidden", "group_id")
+    problem(await api.post("/api/pricing/quotes", json=body), 403, "forbidden", "body.group_id")
     assert (await api.post("/api/pricing/quotes", json=body, role="staff")).status_code == 201
 
 

@@ -149,7 +149,7 @@ async def test_staff_edit_a_promotion_and_the_whole_is_checked_again(api):
     problem(await api.patch(f"{BASE}/{other['id']}", json={"code": "bienvenue"},
                             role="staff"), 409, "body.code")  # fmt: skip
     problem(await api.patch(f"{BASE}/nope", json={"name": "x"}, role="staff"),
-            404, "promotion_id", "not_found")  # fmt: skip
+            404, "path.promotion_id", "not_found")  # fmt: skip
 
 
 async def test_deactivating_ends_the_campaign_and_activating_starts_it_again(api, system):

@@ -73,10 +73,10 @@ async def test_a_place_belongs_to_one_zone(api):
     taken = {**ZONE, "places": [{"city": "Dakar", "area": "medina"}]}
     answer = await api.post("/api/shipping/zones", role="staff", json=taken)
     assert answer.status_code == 409
-    assert answer.json()["field"] == "places.0"
+    assert answer.json()["field"] == "body.places.0"
     assert "sn-dakar-medina" in answer.json()["detail"]
     again = await api.post("/api/shipping/zones", role="staff", json={**ZONE, "code": "sn-thies"})
-    assert (again.status_code, again.json()["field"]) == (409, "code")
+    assert (again.status_code, again.json()["field"]) == (409, "body.code")
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ async def test_a_quote_for_an_address_no_zone_serves_is_a_404_on_the_city(api):
         "/api/shipping/quotes",
         json={"country": "ML", "city": "Bamako", "weight_grams": 500, "subtotal": 0},
     )
-    assert (answer.status_code, answer.json()["field"]) == (404, "city")
+    assert (answer.status_code, answer.json()["field"]) == (404, "body.city")
     bad = await api.post(
         "/api/shipping/quotes",
         json={"country": "SN", "city": "Dakar", "weight_grams": -5, "subtotal": 0},
@@ -165,7 +165,7 @@ async def test_staff_open_and_close_stores(api):
     assert closed.json()["active"] is False
     assert "thies-centre" not in [s["code"] for s in (await api.get("/api/shipping/stores")).json()]
     again = await api.post("/api/shipping/stores", role="staff", json=store)
-    assert (again.status_code, again.json()["field"]) == (409, "code")
+    assert (again.status_code, again.json()["field"]) == (409, "body.code")
     missing = await api.patch("/api/shipping/stores/nope", role="staff", json={"active": True})
     assert missing.status_code == 404
 
@@ -226,7 +226,7 @@ async def test_an_invalid_transition_answers_the_current_status_and_the_allowed_
     assert answer.status_code == 409
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
-    assert (problem["code"], problem["field"]) == ("invalid_transition", "status")
+    assert (problem["code"], problem["field"]) == ("invalid_transition", "body.status")
     assert (problem["current_status"], problem["allowed_statuses"]) == (
         "created",
         ["cancelled", "picked_up"],
@@ -240,7 +240,7 @@ async def test_cash_on_delivery_is_delivered_with_the_cash_collected(api):
     await report(api, sid, "picked_up")
     url = f"/api/shipping/shipments/{sid}/updates"
     missing = await api.post(url, role="staff", json={"status": "delivered"})
-    assert (missing.status_code, missing.json()["field"]) == (422, "cash_collected")
+    assert (missing.status_code, missing.json()["field"]) == (422, "body.cash_collected")
     done = await report(api, sid, "delivered", cash_collected=389_400)
     assert (done["cash_collected"], done["cash_discrepancy"]) == (389_400, False)
     [delivered] = await published(api.platform, "shipping.shipment.delivered", "o-cod")
@@ -265,7 +265,7 @@ async def test_a_paid_order_is_delivered_without_cash(api):
         role="staff",
         json={"status": "delivered", "cash_collected": 10_000},
     )
-    assert (answer.status_code, answer.json()["field"]) == (422, "cash_collected")
+    assert (answer.status_code, answer.json()["field"]) == (422, "body.cash_collected")
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ async def test_staff_hand_a_shipment_to_another_carrier_before_it_leaves(api):
         role="staff",
         json={"carrier": "yango", "tracking_number": "Y-1"},
     )
-    assert (clash.status_code, clash.json()["field"]) == (409, "tracking_number")
+    assert (clash.status_code, clash.json()["field"]) == (409, "body.tracking_number")
     await report(api, shipment["id"], "picked_up")
     late = await api.patch(url, role="staff", json={"carrier": "coursier"})
-    assert (late.status_code, late.json()["field"]) == (409, "carrier")
+    assert (late.status_code, late.json()["field"]) == (409, "body.carrier")

@@ -102,11 +102,11 @@ async def test_a_carrier_reaches_only_its_own_parcels(api):
     answer = await api.post(
         "/api/shipping/webhooks/yango", **signed(body_for(shipment, "picked_up"), "yango")
     )
-    assert (answer.status_code, answer.json()["field"]) == (404, "tracking_number")
+    assert (answer.status_code, answer.json()["field"]) == (404, "body.tracking_number")
     unknown = await api.post(
         "/api/shipping/webhooks/dhl", **signed(body_for(shipment, "picked_up"))
     )
-    assert (unknown.status_code, unknown.json()["field"]) == (404, "carrier")
+    assert (unknown.status_code, unknown.json()["field"]) == (404, "path.carrier")
     assert await _state(api, "o-5") == ("created", 1)
 
 
@@ -126,7 +126,7 @@ async def test_a_cash_on_delivery_parcel_is_settled_through_the_webhook(api):
     missing = await api.post(
         URL, **signed(body_for(shipment, "delivered", occurred_at="2026-11-30T12:00:00Z"))
     )
-    assert (missing.status_code, missing.json()["field"]) == (422, "cash_collected")
+    assert (missing.status_code, missing.json()["field"]) == (422, "body.cash_collected")
     delivered = body_for(
         shipment, "delivered", occurred_at="2026-11-30T12:00:00Z", cash_collected=120_000
     )

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
@@ -56,7 +54,7 @@ from itvision.engines.order.schemas import (
 from itvision.engines.order.services import cancellation, carts, checkout, refunds
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
-from itvision.platform.errors import Forbidden, ITVisionError
+from itvision.platform.errors import Forbidden
 from itvision.platform.inputs import Moment
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
@@ -154,13 +152,10 @@ async def read_cart(platform: PlatformDep, owner: Owner) -> CartPublic:
 
 @cart_router.post("/current/lines", response_model=CartPublic, responses=CART_ANSWERS)
 async def add_cart_line(body: CartLineCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
-    """Put a SKU in the cart (its quantity is added to what is there): 404 on `sku` for an
+    """Put a SKU in the cart (its quantity is added to what is there): 404 on `body.sku` for an
     unknown one, 409 for one not on sale or without a price."""
-    with _body_fields():
-        item = await queries.carts.sellable_item(platform, body.sku)
-        cart = await carts.set_cart_line(
-            platform, SetCartLine(owner, item, body.quantity, add=True)
-        )
+    item = await queries.carts.sellable_item(platform, body.sku)
+    cart = await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity, add=True))
     return await _cart(platform, owner, cart)
 
 
@@ -172,32 +167,27 @@ async def set_cart_line(
     owner: Owner,
 ) -> CartPublic:
     """Set a line's quantity (the SKU is put in the cart if it was not)."""
-    with _path_fields():
-        item = await queries.carts.sellable_item(platform, sku)
-    with _body_fields():
-        cart = await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity))
+    item = await queries.carts.sellable_item(platform, sku)
+    cart = await carts.set_cart_line(platform, SetCartLine(owner, item, body.quantity))
     return await _cart(platform, owner, cart)
 
 
 @cart_router.delete("/current/lines/{sku}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_line(sku: str, platform: PlatformDep, owner: Owner) -> CartPublic:
-    with _path_fields():
-        cart = await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
+    cart = await carts.remove_cart_line(platform, RemoveCartLine(owner, sku))
     return await _cart(platform, owner, cart)
 
 
 @cart_router.post("/current/codes", response_model=CartPublic, responses=CART_ANSWERS)
 async def apply_cart_code(body: CartCodeCreate, platform: PlatformDep, owner: Owner) -> CartPublic:
     """Type a promo code: it is kept, and the cart says whether it applies and, if not, why."""
-    with _body_fields():
-        cart = await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
+    cart = await carts.apply_cart_code(platform, ApplyCartCode(owner, body.code))
     return await _cart(platform, owner, cart)
 
 
 @cart_router.delete("/current/codes/{code}", response_model=CartPublic, responses=CART_ANSWERS)
 async def remove_cart_code(code: str, platform: PlatformDep, owner: Owner) -> CartPublic:
-    with _path_fields():
-        cart = await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
+    cart = await carts.remove_cart_code(platform, RemoveCartCode(owner, code))
     return await _cart(platform, owner, cart)
 
 
@@ -363,8 +353,7 @@ async def refund_order(
         actor=caller.subject,
         note=body.note,
     )
-    with _body_fields():
-        return RefundPublic.of(await refunds.refund_order(platform, command))
+    return RefundPublic.of(await refunds.refund_order(platform, command))
 
 
 @router.get("/{order_id}/refunds", response_model=list[RefundPublic])
@@ -378,24 +367,3 @@ async def list_refunds(
 async def _readable(platform: PlatformDep, order_id: str, caller: Principal) -> Order:
     customer = None if caller.is_staff else caller.subject
     return await queries.orders.get_order(platform, order_id, customer)
-
-
-@contextmanager
-def _body_fields() -> Iterator[None]:
-    """Rule errors name body fields the way validation errors do: `body.<field>`."""
-    try:
-        yield
-    except ITVisionError as exc:
-        if exc.field and not exc.field.startswith(("body.", "status", "order_id")):
-            exc.field = f"body.{exc.field}"
-        raise
-
-
-@contextmanager
-def _path_fields() -> Iterator[None]:
-    try:
-        yield
-    except ITVisionError as exc:
-        if exc.field and not exc.field.startswith("path."):
-            exc.field = f"path.{exc.field}"
-        raise

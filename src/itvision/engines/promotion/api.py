@@ -5,8 +5,6 @@ customer); a customer reads only their own code usages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -27,7 +25,7 @@ from itvision.engines.promotion.schemas import (
 from itvision.engines.promotion.services import campaigns
 from itvision.platform.auth import Anyone, Principal, Role, Staff, require
 from itvision.platform.deps import PlatformDep
-from itvision.platform.errors import Forbidden, ITVisionError, Unauthenticated
+from itvision.platform.errors import Forbidden, Unauthenticated
 from itvision.platform.events import utcnow
 from itvision.platform.openapi import may_answer
 from itvision.platform.pagination import Page, Paging
@@ -78,8 +76,7 @@ async def create_promotion(
     body: PromotionCreate, platform: PlatformDep, caller: Staff
 ) -> PromotionPublic:
     """Create a promo code (with `code`) or an automatic sale (without)."""
-    with _body_fields():
-        record = await campaigns.create_promotion(platform, body.command(created_by=caller.subject))
+    record = await campaigns.create_promotion(platform, body.command(created_by=caller.subject))
     return PromotionPublic.of(record)
 
 
@@ -104,8 +101,7 @@ async def get_promotion(promotion_id: str, platform: PlatformDep, _: Staff) -> P
 async def update_promotion(
     promotion_id: str, body: PromotionUpdate, platform: PlatformDep, _: Staff
 ) -> PromotionPublic:
-    with _body_fields():
-        record = await campaigns.update_promotion(platform, body.command(promotion_id))
+    record = await campaigns.update_promotion(platform, body.command(promotion_id))
     return PromotionPublic.of(record)
 
 
@@ -143,14 +139,3 @@ def _customer_of(caller: Principal | None, asked: str | None) -> str | None:
     if asked is not None and asked != caller.subject:
         raise Forbidden("you may evaluate a cart only as yourself", field="body.customer_id")
     return caller.subject
-
-
-@contextmanager
-def _body_fields() -> Iterator[None]:
-    """Rule errors name body fields the way validation errors do: `body.<field>`."""
-    try:
-        yield
-    except ITVisionError as exc:
-        if exc.field and not exc.field.startswith("body.") and exc.field != "promotion_id":
-            exc.field = f"body.{exc.field}"
-        raise

@@ -212,7 +212,7 @@ async def report_status(
     platform: PlatformDep, shipment_id: ShipmentId, body: StatusUpdate, caller: Staff
 ) -> ShipmentPublic:
     """A status change: 409 `invalid_transition` with `current_status` and `allowed_statuses`
-    when the shipment may not take it; 422 on `cash_collected` when a cash-on-delivery order is
+    when the shipment may not take it; 422 on `body.cash_collected` when a cash-on-delivery order is
     delivered without it."""
     command = ReportStatus(shipment_id=shipment_id, actor=caller.subject, **body.model_dump())
     await shipments.report_status(platform, command)
