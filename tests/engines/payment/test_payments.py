@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.conftest import COMBINATIONS
 from tests.engines.payment.support import (
     CUSTOMER,
     cancel,
@@ -67,6 +68,17 @@ async def test_the_same_key_gives_the_same_payment_and_the_order_keeps_one_open(
     await settled(system)
     reused = await _pay(api, "CMD-3")
     problem(reused, 409, "conflict", "header.Idempotency-Key")
+
+
+@pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
+async def test_the_same_key_twice_at_once_makes_one_payment(api, system):
+    await payable(system, "CMD-TWICE")
+    await settled(system)
+    answers = await asyncio.gather(_pay(api, "CMD-TWICE"), _pay(api, "CMD-TWICE"))
+    assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+    first, second = (a.json() for a in answers)
+    assert first == second and first["status"] == "pending"
+    assert len(await published(system, "payment.payment.initiated", "CMD-TWICE")) == 1
 
 
 async def test_a_payment_asked_before_the_stock_is_held_waits_for_it(api, system, simulators):

@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
-from itvision.engines.payment.commands import ReconcilePayments
+from itvision.engines.payment.commands import (
+    ProcessNotification,
+    ProcessNotifications,
+    ReceiveNotification,
+    ReconcilePayments,
+)
+from itvision.engines.payment.services.notifications import (
+    process_notification,
+    process_notifications,
+    receive_notification,
+)
 from itvision.engines.payment.services.reconciliation import reconcile_payments
+from itvision.platform.events import utcnow
 from tests.engines.payment.support import payable, problem, published
 from tests.support.simulators import pay_order, start_payment, wait_payment
 
@@ -154,3 +166,19 @@ async def test_approved_at_once_the_payment_succeeds_without_anyone(api, system,
         payment = await start_payment(api, order_id)
         await wait_payment(api, payment["id"], "succeeded")
         assert len(await published(system, "payment.payment.succeeded", order_id)) == 1
+
+
+async def test_a_stored_delivery_left_unprocessed_is_applied_by_the_job(api, system, simulators):
+    await payable(system, "CMD-11")
+    payment = await start_payment(api, "CMD-11")
+    session = simulators.wave.sessions[payment["provider_reference"]]
+    session.payment_status, session.transaction_id = "succeeded", "T_LATER"
+    body = json.dumps(simulators.wave.event("checkout.session.completed", session)).encode()
+    delivery = ReceiveNotification("wave", simulators.wave.signed(body), body)
+    stored = await receive_notification(system, delivery)  # as the route, without its task
+    later = ProcessNotifications(received_before=utcnow() + timedelta(seconds=1))
+    assert await process_notifications(system, later) == 1
+    assert (await wait_payment(api, payment["id"], "succeeded"))["transaction_id"] == "T_LATER"
+    processed = ProcessNotification(stored.notification_id or 0)
+    assert await process_notification(system, processed) == "already processed"
+    assert await process_notifications(system, later) == 0

@@ -189,15 +189,16 @@ async def _receive(
     command = ReceiveNotification(method, request.headers, await request.body())
     received = await notifications.receive_notification(platform, command)
     if received.notification_id is not None and not received.duplicate:
-        tasks.add_task(_process, platform, received.notification_id)
+        process = ProcessNotification(received.notification_id, confirm=received.confirm)
+        tasks.add_task(_process, platform, process)
     return WebhookAck(duplicate=received.duplicate, ignored=received.ignored)
 
 
-async def _process(platform: Platform, notification_id: int) -> None:
+async def _process(platform: Platform, command: ProcessNotification) -> None:
     try:
-        await notifications.process_notification(platform, ProcessNotification(notification_id))
+        await notifications.process_notification(platform, command)
     except Exception:  # the job `payment-notifications` tries again
-        log.exception("notification not processed", notification_id=notification_id)
+        log.exception("notification not processed", notification_id=command.notification_id)
 
 
 @router.get("/{payment_id}", response_model=PaymentPublic)

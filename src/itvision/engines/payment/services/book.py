@@ -54,30 +54,44 @@ class PaymentBook:
         self.session = uow.session
         self.now = now
         self.settings = uow.settings_of(PaymentSettings)
+        # The orders locked so far: a locked row changes only through this session until the
+        # commit, so it is not read again (and, held here, the session's weak identity map
+        # keeps it).
+        self._locked: dict[str, PaymentOrder] = {}
 
     async def order(self, order_id: str, *, create: bool = False) -> PaymentOrder | None:
         """The order's row, locked (FOR UPDATE on PostgreSQL); a blank one if `create`, for a
         change of the order's facts that a request waiting to pay it hears of once committed."""
-        order = await self.session.scalar(
-            select(PaymentOrder).where(PaymentOrder.order_id == order_id).with_for_update()
-        )
+        order = self._locked.get(order_id)
+        if order is None:
+            order = await self.session.scalar(
+                select(PaymentOrder).where(PaymentOrder.order_id == order_id).with_for_update()
+            )
         if create:
             self.uow.tell(order_news(order_id))
             if order is None:
                 order = PaymentOrder(order_id=order_id, currency="XOF", updated_at=self.now)
                 self.session.add(order)
-        return order
+        return self._held(order)
 
     async def payment(self, payment_id: str) -> Payment | None:
-        """The payment, locked after its order: every use case locks an order before its
-        payments, so two never wait for each other on PostgreSQL."""
+        """The payment, locked after its order: every use case that locks more than one row
+        locks an order before its payments, so two never wait for each other on PostgreSQL."""
         of_payment = select(Payment.order_id).where(Payment.id == payment_id).scalar_subquery()
-        await self.session.scalar(
-            select(PaymentOrder).where(PaymentOrder.order_id == of_payment).with_for_update()
+        self._held(
+            await self.session.scalar(
+                select(PaymentOrder).where(PaymentOrder.order_id == of_payment).with_for_update()
+            )
         )
         return await self.session.scalar(
             select(Payment).where(Payment.id == payment_id).with_for_update()
         )
+
+    def _held(self, order: PaymentOrder | None) -> PaymentOrder | None:
+        # An order not found is not remembered: nothing locks a row that does not exist yet.
+        if order is not None:
+            self._locked[order.order_id] = order
+        return order
 
     async def payments_of(self, order_id: str) -> list[Payment]:
         rows = await self.session.scalars(

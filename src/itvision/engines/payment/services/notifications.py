@@ -18,7 +18,6 @@ from datetime import timedelta
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from itvision.engines.payment import queries
 from itvision.engines.payment.commands import (
@@ -34,6 +33,7 @@ from itvision.engines.payment.services.book import PaymentBook, payment_ref
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Notification
 from itvision.engines.payment.settings import PaymentSettings
+from itvision.platform.db import upsert_insert
 from itvision.platform.errors import Conflict, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
@@ -50,6 +50,8 @@ class Received:
     notification_id: int | None
     duplicate: bool = False
     ignored: bool = False
+    confirm: bool = False
+    """The stored delivery is believed only once its provider confirms it."""
 
 
 async def receive_notification(on: Runner, command: ReceiveNotification) -> Received:
@@ -86,14 +88,12 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
             reason=exc.message,
         )
         raise
+    stored = await _store(on, command, notice, payment)
+    if stored is not None:
+        return Received(stored, confirm=notice.confirm)
+    # The same delivery, stored before (or meanwhile by a concurrent request).
     known = await queries.notification_by_event(on, command.method, notice.event_id)
-    if known is not None:
-        return Received(known.id, duplicate=True)
-    try:
-        return Received(await _store(on, command, notice, payment))
-    except IntegrityError:  # the same delivery, stored meanwhile by a concurrent request
-        known = await queries.notification_by_event(on, command.method, notice.event_id)
-        return Received(known.id if known else None, duplicate=True)
+    return Received(known.id if known else None, duplicate=True)
 
 
 async def _recorded_meanwhile(on: Runner, notice: Notification) -> Payment | None:
@@ -132,10 +132,12 @@ def _check_matches(notice: Notification, payment: Payment) -> None:
 
 async def _store(
     on: Runner, command: ReceiveNotification, notice: Notification, payment: Payment
-) -> int:
+) -> int | None:
+    """The stored delivery's id; None when it was stored before. Not looked for first: the
+    unique `(provider, event id)` tells a duplicate, rarer than a first delivery."""
     outcome = notice.outcome
     async with unit_of_work(on, SOURCE) as uow:
-        row = ProviderNotification(
+        insert = upsert_insert(uow.session)(ProviderNotification).values(
             provider=command.method,
             event_id=notice.event_id,
             payment_id=payment.id,
@@ -148,39 +150,50 @@ async def _store(
             attempts=0,
             received_at=utcnow(),
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        return row.id
+        stored: int | None = await uow.session.scalar(
+            insert.on_conflict_do_nothing(
+                index_elements=[ProviderNotification.provider, ProviderNotification.event_id]
+            ).returning(ProviderNotification.id)
+        )
+        return stored
 
 
 async def process_notification(on: Runner, command: ProcessNotification) -> str:
     """Apply one stored delivery; returns what came of it."""
+    if command.confirm is False:
+        return await _processed(on, command.notification_id)
     row = await queries.notification(on, command.notification_id)
     if row is None or row.processed_at is not None:
         return "already processed"
+    if not row.confirm:
+        return await _processed(on, row.id)
     payment = await queries.payment(on, row.payment_id)
-    if row.confirm:
-        provider = provider_for(payment.method, on.settings_of(PaymentSettings))
-        assert provider is not None
-        try:
-            outcome = await provider.fetch_outcome(payment_ref(payment))
-        except ProviderError as exc:
-            await _attempted(on, row.id, f"not confirmed: {exc.message}")
-            return "provider unreachable"
-        if outcome.result == "pending":
-            # The provider does not confirm (yet): reconciliation asks again later.
-            await _processed(on, row.id, None, "not confirmed: still pending")
-            return "not confirmed"
-    elif row.kind == "succeeded":
-        outcome = Outcome("succeeded", transaction_id=row.transaction_id)
-    else:
-        outcome = Outcome("failed", row.failure_reason or "declined", code=row.failure_code)  # type: ignore[arg-type]
-    return await _processed(on, row.id, outcome, None)
+    provider = provider_for(payment.method, on.settings_of(PaymentSettings))
+    assert provider is not None
+    try:
+        outcome = await provider.fetch_outcome(payment_ref(payment))
+    except ProviderError as exc:
+        await _attempted(on, row.id, f"not confirmed: {exc.message}")
+        return "provider unreachable"
+    if outcome.result == "pending":
+        # The provider does not confirm (yet): reconciliation asks again later.
+        await _processed(on, row.id, note="not confirmed: still pending")
+        return "not confirmed"
+    return await _processed(on, row.id, outcome)
+
+
+def _claimed(row: ProviderNotification) -> Outcome:
+    """What a delivery believed as it is says."""
+    if row.kind == "succeeded":
+        return Outcome("succeeded", transaction_id=row.transaction_id)
+    return Outcome("failed", row.failure_reason or "declined", code=row.failure_code)  # type: ignore[arg-type]
 
 
 async def _processed(
-    on: Runner, notification_id: int, outcome: Outcome | None, note: str | None
+    on: Runner, notification_id: int, confirmed: Outcome | None = None, note: str | None = None
 ) -> str:
+    """Apply the delivery's outcome: its own claim, or what the provider `confirmed` when it
+    had to (nothing when it did not, only the `note`)."""
     async with unit_of_work(on, SOURCE) as uow:
         row = await uow.session.scalar(
             select(ProviderNotification)
@@ -190,6 +203,7 @@ async def _processed(
         if row is None or row.processed_at is not None:
             return "already processed"
         book = PaymentBook(uow, utcnow())
+        outcome = confirmed if row.confirm else _claimed(row)
         result = note or "no change"
         if outcome is not None:
             payment = await book.payment(row.payment_id)

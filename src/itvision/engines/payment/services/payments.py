@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 
 from itvision.engines.order import get_order
 from itvision.engines.payment import queries
@@ -36,7 +36,7 @@ from itvision.engines.payment.settings import PaymentSettings
 from itvision.platform.errors import Conflict, ITVisionError
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
-from itvision.platform.uow import Runner, unit_of_work
+from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 log = structlog.get_logger("itvision.payment")
 WEBHOOK_PATHS = {"wave": "wave", "orange_money": "orange-money"}
@@ -83,7 +83,7 @@ async def start_payment(on: Runner, command: StartPayment) -> StartedPayment:
             "send the same request again",
             field="order_id",
         ) from None
-    return StartedPayment(await _record_session(on, payment.id, session), created)
+    return StartedPayment(await _record_session(on, payment, session), created)
 
 
 # Payment waits for these, then the client asks again: checked from a read, so that waiting
@@ -102,12 +102,9 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
     async with unit_of_work(on, SOURCE) as uow:
         book = PaymentBook(uow, utcnow())
         order = await book.order(command.order_id)
-        same_key = await uow.session.scalar(
-            select(Payment).where(
-                Payment.requested_by == caller.subject,
-                Payment.idempotency_key == command.idempotency_key,
-            )
-        )
+        known = await _payments_and_key(uow, command)
+        key = (caller.subject, command.idempotency_key)
+        same_key = next((p for p in known if (p.requested_by, p.idempotency_key) == key), None)
         if same_key is not None:
             if same_key.order_id != command.order_id:
                 raise Conflict(
@@ -117,7 +114,7 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
             return same_key, False
         if order is not None and not caller.owns(order.customer_id or ""):
             order = None  # someone else's order looks like one payments does not know
-        payments = await book.payments_of(command.order_id) if order is not None else []
+        payments = known if order is not None else []  # only the order's: the key made none
         paid = any(p.status == "succeeded" for p in payments)
         state = order_state(queries.facts_of(order, paid=paid), book.now)
         if state != "payable":
@@ -146,6 +143,22 @@ async def _record(on: Runner, command: StartPayment) -> tuple[Payment, bool]:
         )
         uow.session.add(payment)
         return payment, True
+
+
+async def _payments_and_key(uow: UnitOfWork, command: StartPayment) -> list[Payment]:
+    """The order's payments and the one the key made (of another order if it was reused), in
+    one read, oldest first. Not locked: under the order's lock only a session being recorded
+    (`_record_session`) changes them, which changes nothing decided here."""
+    made_by_key = and_(
+        Payment.requested_by == command.caller.subject,
+        Payment.idempotency_key == command.idempotency_key,
+    )
+    rows = await uow.session.scalars(
+        select(Payment)
+        .where(or_(Payment.order_id == command.order_id, made_by_key))
+        .order_by(Payment.created_at)
+    )
+    return list(rows)
 
 
 async def _state_when_known(on: Runner, command: StartPayment) -> OrderState:
@@ -181,20 +194,26 @@ async def _just_placed(platform: Platform, command: StartPayment) -> bool:
     )
 
 
-async def _record_session(on: Runner, payment_id: str, session: Session) -> Payment:
+async def _record_session(on: Runner, payment: Payment, session: Session) -> Payment:
     async with unit_of_work(on, SOURCE) as uow:
         book = PaymentBook(uow, utcnow())
-        payment = await book.payment(payment_id)
-        assert payment is not None
-        if payment.status not in ("initiating", "abandoned"):
-            return payment  # a concurrent request recorded it, or the order was cancelled
-        settings = book.settings
-        payment.status = "pending"
-        payment.provider_reference = session.reference
-        payment.checkout_url = session.checkout_url
-        payment.notif_token = session.notif_token
-        payment.expires_at = session.expires_at
-        payment.fee = provider_fee(payment.amount, settings.fee_rate(payment.method))
-        payment.updated_at = book.now
-        book.initiated(payment)
-        return payment
+        # The status checked by the UPDATE itself: one statement, and the only row this unit of
+        # work locks, so it needs no order locked first (see PaymentBook.payment).
+        recorded: Payment | None = await uow.session.scalar(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.status.in_(("initiating", "abandoned")))
+            .values(
+                status="pending",
+                provider_reference=session.reference,
+                checkout_url=session.checkout_url,
+                notif_token=session.notif_token,
+                expires_at=session.expires_at,
+                fee=provider_fee(payment.amount, book.settings.fee_rate(payment.method)),
+                updated_at=book.now,
+            )
+            .returning(Payment)
+        )
+        if recorded is None:  # a concurrent request recorded it, or the order was cancelled
+            return await queries.payment(uow, payment.id)
+        book.initiated(recorded)
+        return recorded
