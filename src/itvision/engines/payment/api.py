@@ -189,8 +189,7 @@ async def _receive(
     command = ReceiveNotification(method, request.headers, await request.body())
     received = await notifications.receive_notification(platform, command)
     if received.notification_id is not None and not received.duplicate:
-        process = ProcessNotification(received.notification_id, confirm=received.confirm)
-        tasks.add_task(_process, platform, process)
+        tasks.add_task(_process, platform, ProcessNotification(received.notification_id))
     return WebhookAck(duplicate=received.duplicate, ignored=received.ignored)
 
 

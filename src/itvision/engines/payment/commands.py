@@ -115,9 +115,6 @@ class ReceiveNotification:
 @dataclass(frozen=True, slots=True)
 class ProcessNotification:
     notification_id: int
-    confirm: bool | None = None
-    """Whether it must be confirmed by its provider first, when the caller knows (the route
-    that just stored it): one that need not is applied at once, without being read before."""
 
 
 @dataclass(frozen=True, slots=True)

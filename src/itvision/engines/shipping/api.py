@@ -212,8 +212,8 @@ async def report_status(
     platform: PlatformDep, shipment_id: ShipmentId, body: StatusUpdate, caller: Staff
 ) -> ShipmentPublic:
     """A status change: 409 `invalid_transition` with `current_status` and `allowed_statuses`
-    when the shipment may not take it; 422 on `body.cash_collected` when a cash-on-delivery order is
-    delivered without it."""
+    when the shipment may not take it; 422 on `body.cash_collected` when a cash-on-delivery
+    order is delivered without it."""
     command = ReportStatus(shipment_id=shipment_id, actor=caller.subject, **body.model_dump())
     await shipments.report_status(platform, command)
     return ShipmentPublic.of(await shipment_queries.shipment(platform, shipment_id))

@@ -141,8 +141,7 @@ class StockLedger:
 
     async def raise_alerts(self, level: StockLevel, item: Item) -> None:
         """Emit the alerts the level's available quantity calls for, once per crossing."""
-        key = (level.sku, level.warehouse_id)
-        self._alert(level, item, (await self._units_sold([key]))[key])
+        self._alert(level, item, await self._sold_at(level))
 
     def _move(self, level: StockLevel, change: Change) -> None:
         level.on_hand += change.on_hand_delta
@@ -157,8 +156,7 @@ class StockLedger:
         movement = Movement(**self._movement(level, change))
         self.session.add(movement)
         await self.session.flush()
-        key = (level.sku, level.warehouse_id)
-        self._announce(level, item, change, (await self._units_sold([key]))[key])
+        self._announce(level, item, change, await self._sold_at(level))
         return movement
 
     def _movement(self, level: StockLevel, change: Change) -> dict[str, Any]:
@@ -180,6 +178,10 @@ class StockLedger:
     async def _units_sold(self, keys: Collection[queries.LevelKey]) -> dict[queries.LevelKey, int]:
         # Read after the change's movement is written: a sale counts in its own reorder plan.
         return await queries.units_sold(self.uow, keys, now=self.now, settings=self.settings)
+
+    async def _sold_at(self, level: StockLevel) -> int:
+        key = (level.sku, level.warehouse_id)
+        return (await self._units_sold([key]))[key]
 
     def _announce(self, level: StockLevel, item: Item, change: Change, sold: int) -> None:
         """`inventory.stock.updated` for a change recorded at `level`, then its alerts."""

@@ -55,8 +55,7 @@ class PaymentBook:
         self.now = now
         self.settings = uow.settings_of(PaymentSettings)
         # The orders locked so far: a locked row changes only through this session until the
-        # commit, so it is not read again (and, held here, the session's weak identity map
-        # keeps it).
+        # commit, so it is not read (and locked) again.
         self._locked: dict[str, PaymentOrder] = {}
 
     async def order(self, order_id: str, *, create: bool = False) -> PaymentOrder | None:

@@ -50,8 +50,6 @@ class Received:
     notification_id: int | None
     duplicate: bool = False
     ignored: bool = False
-    confirm: bool = False
-    """The stored delivery is believed only once its provider confirms it."""
 
 
 async def receive_notification(on: Runner, command: ReceiveNotification) -> Received:
@@ -90,7 +88,7 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
         raise
     stored = await _store(on, command, notice, payment)
     if stored is not None:
-        return Received(stored, confirm=notice.confirm)
+        return Received(stored)
     # The same delivery, stored before (or meanwhile by a concurrent request).
     known = await queries.notification_by_event(on, command.method, notice.event_id)
     return Received(known.id if known else None, duplicate=True)
@@ -160,8 +158,6 @@ async def _store(
 
 async def process_notification(on: Runner, command: ProcessNotification) -> str:
     """Apply one stored delivery; returns what came of it."""
-    if command.confirm is False:
-        return await _processed(on, command.notification_id)
     row = await queries.notification(on, command.notification_id)
     if row is None or row.processed_at is not None:
         return "already processed"
