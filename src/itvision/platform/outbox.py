@@ -6,13 +6,16 @@ the cheapest way each database allows.
   until COMMIT; NOTIFY wakes the readers of other processes.
 - SQLite: one writer at a time already (see `sqlite_driver`), so positions are in commit order
   by construction. The events' INSERT and the COMMIT go to the connection's thread as one
-  call: a unit of work that only emits events costs one thread hop.
+  call: a unit of work that only emits events costs one thread hop. The INSERT returns the
+  positions, and the rows go to this process's `LogTail`, where its readers find them.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,7 +23,9 @@ from typing import Any, Protocol
 from sqlalchemy import Dialect, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itvision.platform.bus.messages import Message
 from itvision.platform.bus.tables import LoggedEvent
+from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import UtcDateTime
 from itvision.platform.sqlite_driver import AsyncSqliteConnection
 
@@ -109,14 +114,10 @@ class PostgresOutbox:
 
 
 class SqliteOutbox:
-    INSERT = (
-        f"INSERT INTO {EVENT_LOG.name} ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join('?' for _ in COLUMNS)})"
-    )
-
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, tail: LogTail | None = None) -> None:
         # Stored exactly as SQLAlchemy stores the column, so that both read it back alike.
         self._created_at = UtcDateTime().bind_processor(dialect) or (lambda value: value)
+        self.tail = tail
 
     async def commit(self, session: AsyncSession, events: Sequence[PendingEvent]) -> None:
         if events:
@@ -125,15 +126,47 @@ class SqliteOutbox:
             driver = (await connection.get_raw_connection()).driver_connection
             assert isinstance(driver, AsyncSqliteConnection)
             # Made as they are written, chunk by chunk: a bulk of events does not hold the
-            # event loop while all their JSON is made.
-            values = (
-                (e.id, e.type, e.key, e.correlation_id, e.envelope(), self._created_at(e.timestamp))
-                for e in events
+            # event loop while all their JSON is made. The tail keeps the newest only.
+            newest: deque[tuple[str, str, str, str, str]] = deque(
+                maxlen=self.tail.capacity if self.tail else 0
             )
-            await driver.commit_with(self.INSERT, values)
+
+            def rows() -> Iterator[tuple[str, str, str, str, str, Any]]:
+                for e in events:
+                    envelope = e.envelope()
+                    newest.append((e.type, e.key, envelope, e.id, e.correlation_id))
+                    yield (
+                        e.id,
+                        e.type,
+                        e.key,
+                        e.correlation_id,
+                        envelope,
+                        self._created_at(e.timestamp),
+                    )
+
+            returned = await driver.commit_with(_insert_statement, rows())
+            if self.tail is not None:
+                # Positions are handed out in the order of the values, one writer at a time.
+                positions = sorted(position for (position,) in returned)[-len(newest) :]
+                self.tail.appended(
+                    Message(topic, 0, position, key, envelope, event_id, correlation_id)
+                    for position, (topic, key, envelope, event_id, correlation_id) in zip(
+                        positions, newest, strict=True
+                    )
+                )
         # Ends the session's transaction; the driver has nothing left to send when it is done.
         await session.commit()
 
 
-def outbox_for(dialect: Dialect) -> Outbox:
-    return SqliteOutbox(dialect) if dialect.name == "sqlite" else PostgresOutbox()
+@functools.lru_cache(maxsize=64)
+def _insert_statement(rows: int) -> str:
+    values = f"({', '.join('?' for _ in COLUMNS)})"
+    return (
+        f"INSERT INTO {EVENT_LOG.name} ({', '.join(COLUMNS)}) "
+        f"VALUES {', '.join(values for _ in range(rows))} RETURNING position"
+    )
+
+
+def outbox_for(dialect: Dialect, tail: LogTail | None = None) -> Outbox:
+    """`tail`, on SQLite, is given what each commit appended (see `bus.tail`)."""
+    return SqliteOutbox(dialect, tail) if dialect.name == "sqlite" else PostgresOutbox()

@@ -81,6 +81,10 @@ class _ConnectionThread(threading.Thread):
                     future.get_loop().call_soon_threadsafe(_succeed, future, result)
 
 
+def _returned(raw: sqlite3.Connection, statement: str, values: list[Any]) -> list[Any]:
+    return raw.execute(statement, values).fetchall()
+
+
 def _succeed(future: asyncio.Future[Any], result: Any) -> None:
     if not future.cancelled():
         future.set_result(result)
@@ -189,19 +193,26 @@ class AsyncSqliteConnection:
             self._in_transaction = True
         return await self.run(call)
 
-    async def commit_with(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Run `statement` for each row, then COMMIT: in a write transaction's turn, without a
-        thread hop (a bulk of events goes in chunks, letting the process run in between)."""
+    async def commit_with(
+        self, insert: Callable[[int], str], rows: Iterable[Sequence[Any]]
+    ) -> list[Any]:
+        """Insert the rows with `insert(n)`, a statement of n rows' values, then COMMIT: in a
+        write transaction's turn, without a thread hop (a bulk of events goes in chunks,
+        letting the process run in between). Returns the rows its RETURNING clause gave."""
         raw = self.raw
         begin, self._begin = self._begin, None
+        returned: list[Any] = []
         try:
             if begin is not None:
                 await self.run(lambda: raw.execute(begin))
             pending = iter(rows)
             while chunk := list(islice(pending, COMMIT_CHUNK_ROWS)):
-                await self.run(partial(raw.executemany, statement, chunk))
+                values = [value for row in chunk for value in row]
+                statement = insert(len(chunk))
+                returned += await self.run(partial(_returned, raw, statement, values))
                 metrics.SQL_STATEMENTS.inc()
             await self.run(raw.commit)
+            return returned
         except BaseException:
             if raw.in_transaction:
                 raw.rollback()

@@ -62,7 +62,7 @@ class Platform:
         self.uows = UnitOfWorkFactory(
             self.db.writes,
             registry,
-            outbox=outbox_for(self.db.engine.dialect),
+            outbox=outbox_for(self.db.engine.dialect, self.bus.tail),
             on_commit=self._committed,
             settings=self.engine_settings,
         )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform.bus.notifier import LogNotifier, PostgresListener
+from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
 from itvision.settings import Settings
 
@@ -52,7 +53,8 @@ class GroupPosition:
 class Bus(ABC):
     """One event bus. `notifier` is woken by this process's commits (and, on PostgreSQL, by
     other processes' between `open` and `close`) so that readers of the outbox never poll in
-    a tight loop."""
+    a tight loop. `tail`, on SQLite, holds the events this process appended last, which its
+    readers of the outbox take from memory."""
 
     name: ClassVar[str]
 
@@ -60,6 +62,7 @@ class Bus(ABC):
         self.db = db
         self.settings = settings
         self.notifier = LogNotifier()
+        self.tail = LogTail() if db.is_sqlite else None
         self._listener: PostgresListener | None = None
 
     async def open(self) -> None:

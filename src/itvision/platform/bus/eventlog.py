@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
+from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database, upsert_insert
 from itvision.platform.events import utcnow
 
@@ -90,13 +91,20 @@ async def last_position(db: Database) -> int:
 
 class LogReader:
     def __init__(
-        self, db: Database, name: str, topics: Sequence[str] | None, lease_seconds: float
+        self,
+        db: Database,
+        name: str,
+        topics: Sequence[str] | None,
+        lease_seconds: float,
+        tail: LogTail | None = None,
     ) -> None:
         self.db = db
         self.name = name
         self.topics = list(topics) if topics is not None else None
         self.lease = timedelta(seconds=lease_seconds)
         self.owner = process_identity()
+        self.tail = tail
+        self._followed = frozenset(self.topics) if self.topics is not None else None
 
     async def acquire(self) -> bool:
         async with self.db.writes() as session, session.begin():
@@ -145,6 +153,8 @@ class LogReader:
             return value or 0
 
     async def fetch(self, after: int, limit: int) -> list[Message]:
+        if self.tail is not None and (recent := self.tail.after(after, self._followed, limit)):
+            return recent
         query = select(
             LoggedEvent.position,
             LoggedEvent.topic,

@@ -31,6 +31,7 @@ from itvision.platform.bus.eventlog import LogReader
 from itvision.platform.bus.messages import Message, storable
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
+from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
@@ -52,7 +53,7 @@ class KafkaBus(Bus):
         return KafkaGroupConsumer(processor, self.settings, self.topics).run
 
     def relay(self) -> Loop:
-        return KafkaRelay(self.db, self.settings, self.notifier, self.topics).run
+        return KafkaRelay(self.db, self.settings, self.notifier, self.topics, self.tail).run
 
     async def seek(self, group: ConsumerGroup, to: int | datetime, then: Rewound) -> bool:
         offsets = await seek_group(self.settings, self.topics, group.name, group.topics, to)
@@ -149,12 +150,17 @@ def producer_for(settings: Settings) -> AIOKafkaProducer:
 
 class KafkaRelay:
     def __init__(
-        self, db: Database, settings: Settings, notifier: LogNotifier, topics: KafkaTopics
+        self,
+        db: Database,
+        settings: Settings,
+        notifier: LogNotifier,
+        topics: KafkaTopics,
+        tail: LogTail | None = None,
     ) -> None:
         self.settings = settings
         self.notifier = notifier
         self.topics = topics
-        self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds)
+        self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds, tail)
         self.db = db
         self.batch_size = max(settings.consumer_batch_size, 2000)
         self.poll_seconds = min(settings.consumer_poll_seconds, settings.lease_seconds / 3)

@@ -20,6 +20,7 @@ from itvision.platform.bus.eventlog import LogReader, ensure_position_row
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
+from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
 from itvision.platform.events import utcnow
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
@@ -38,6 +39,7 @@ class SqlLogBus(Bus):
             self.db,
             processor,
             self.notifier,
+            self.tail,
             batch_size=self.settings.consumer_batch_size,
             poll_seconds=self.settings.consumer_poll_seconds,
             lease_seconds=self.settings.lease_seconds,
@@ -114,6 +116,7 @@ class SqlLogConsumer:
         db: Database,
         processor: GroupProcessor,
         notifier: LogNotifier,
+        tail: LogTail | None,
         *,
         batch_size: int,
         poll_seconds: float,
@@ -125,7 +128,9 @@ class SqlLogConsumer:
         self.poll_seconds = min(poll_seconds, lease_seconds / 3)
         self.renew_seconds = lease_seconds / 3
         self.topics = processor.group.topics
-        self.reader = LogReader(db, processor.group.name, processor.group.topics, lease_seconds)
+        self.reader = LogReader(
+            db, processor.group.name, processor.group.topics, lease_seconds, tail
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         name = self.processor.group.name
