@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from itvision.engines.billing import queries
 from itvision.engines.billing.commands import FlagOverdueInvoices, GenerateInvoice, RecordPayment
@@ -112,13 +112,14 @@ async def generate_invoice(on: Runner, command: GenerateInvoice) -> Invoice:
                 document_url=f"{settings.public_url}/api/billing/invoices/{invoice.id}/pdf",
             )
         )
+        # Payments recorded before the invoice are linked to it by one UPDATE … RETURNING.
         waiting = await session.scalars(
-            select(InvoicePayment).where(
-                InvoicePayment.order_id == order.order_id, InvoicePayment.invoice_id.is_(None)
-            )
+            update(InvoicePayment)
+            .where(InvoicePayment.order_id == order.order_id, InvoicePayment.invoice_id.is_(None))
+            .values(invoice_id=invoice.id)
+            .returning(InvoicePayment)
         )
         for payment in waiting:
-            payment.invoice_id = invoice.id
             _paid(uow, invoice, payment)
         if await session.get(Cancellation, order.order_id) is not None:
             # Cancelled after it was confirmed, the cancellation seen first.

@@ -48,8 +48,11 @@ class PointsBook:
         self.settings = uow.settings_of(LoyaltySettings)
         self.ladder = ladder_of(self.settings)
 
-    async def member(self, customer_id: str, at: datetime) -> Member:
-        """The customer's membership, locked for this unit of work (created at Bronze)."""
+    async def member(
+        self, customer_id: str, at: datetime, first_order_id: str | None = None
+    ) -> Member:
+        """The customer's membership, locked for this unit of work (created at Bronze, with
+        `first_order_id` when an order makes it)."""
         found = await self.session.scalar(
             select(Member).where(Member.customer_id == customer_id).with_for_update()
         )
@@ -59,6 +62,7 @@ class PointsBook:
                 tier="bronze",
                 tier_since=at,
                 review_due_at=at + YEAR,
+                first_order_id=first_order_id,
                 created_at=at,
                 updated_at=at,
             )

@@ -33,7 +33,8 @@ async def credit_order(on: Runner, command: CreditOrder) -> CreditedOrder:
             return known
         book = PointsBook(uow)
         at = command.placed_at
-        member = await book.member(command.customer_id, at)
+        member = await book.member(command.customer_id, at, command.order_id)
+        first_order = member.first_order_id in (None, command.order_id)
         cause = Cause(command.actor, command.event_id, command.order_id)
         paid = rules.paid_for_goods(command.subtotal, command.discount_total)
         lines = await _priced_lines(uow, command)
@@ -47,7 +48,7 @@ async def credit_order(on: Runner, command: CreditOrder) -> CreditedOrder:
             member.customer_id, "pending", earned, "earned", command.order_id, cause, at
         ):
             pending += earned
-        if member.first_order_id is None:
+        if first_order:
             member.first_order_id = command.order_id
             bonus = book.settings.first_order_bonus
             if await book.write(

@@ -1,14 +1,12 @@
 """Messages recorded to send, in the unit of work of the event that causes them (no provider
 is called here): the recipient's channels chosen by the rules, the template rendered in their
-language, one row per event and recipient (a redelivered event finds its row and stops).
+language, one row per event and recipient (a redelivered event's INSERT does nothing).
 The commit emits `notification.message.queued`, which wakes the sender at once."""
 
 from __future__ import annotations
 
 import json
 import uuid
-
-from sqlalchemy import select
 
 from itvision.engines.notification import queries
 from itvision.engines.notification.commands import JoinGroup, LearnPhone, Notify
@@ -17,6 +15,7 @@ from itvision.engines.notification.models import Contact, GroupMember, Message
 from itvision.engines.notification.rules import delivery
 from itvision.engines.notification.rules.templates import KINDS, render
 from itvision.engines.notification.settings import NotificationSettings
+from itvision.platform.db import upsert_insert
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
@@ -25,14 +24,6 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
     """Queue the message `command` asks for; `None` when it exists already (same event)."""
     async with unit_of_work(on, SOURCE) as uow:
         session = uow.session
-        found = await session.scalar(
-            select(Message.id).where(
-                Message.cause_event_id == command.cause_event_id,
-                Message.customer_id == command.customer_id,
-            )
-        )
-        if found is not None:
-            return None
         now = utcnow()
         kind = KINDS[command.kind]
         contact = await session.get(Contact, command.customer_id)
@@ -49,28 +40,44 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
         )
         text = await queries.template_text(uow, command.kind, language)
         rendered = render(text, command.variables, language, country, reach.time_zone)
-        message = Message(
-            id=str(uuid.uuid4()),
-            cause_event_id=command.cause_event_id,
-            customer_id=command.customer_id,
-            order_id=command.order_id,
-            kind=command.kind,
-            locale=language,
-            chain=",".join(chain),
-            channel=chain[0] if chain else "none",
-            recipient=None,
-            subject=rendered.subject,
-            body=rendered.body,
-            parameters=json.dumps(rendered.parameters, ensure_ascii=False),
-            status="queued" if chain else "failed",
-            push=bool(chain) and "push" in delivery.extra_channels(reach, choices),
-            attempts=0,
-            next_attempt_at=delivery.send_at(now, reach, transactional=kind.transactional),
-            created_at=now,
-            updated_at=now,
+        last_error = None
+        if not chain:
+            last_error = (
+                "no channel reaches the customer (or every one is turned off)"
+                if configured
+                else "no channel is configured (WhatsApp, SMS or email)"
+            )
+        # The event's message exists already (a redelivery, a watcher told twice): the unique
+        # constraint says so in the INSERT itself, and nothing is queued again.
+        message: Message | None = await session.scalar(
+            upsert_insert(session)(Message)
+            .values(
+                id=str(uuid.uuid4()),
+                cause_event_id=command.cause_event_id,
+                customer_id=command.customer_id,
+                order_id=command.order_id,
+                kind=command.kind,
+                locale=language,
+                chain=",".join(chain),
+                channel=chain[0] if chain else "none",
+                recipient=None,
+                subject=rendered.subject,
+                body=rendered.body,
+                parameters=json.dumps(rendered.parameters, ensure_ascii=False),
+                status="queued" if chain else "failed",
+                push=bool(chain) and "push" in delivery.extra_channels(reach, choices),
+                attempts=0,
+                next_attempt_at=delivery.send_at(now, reach, transactional=kind.transactional),
+                last_error=last_error,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["cause_event_id", "customer_id"])
+            .returning(Message)
         )
-        session.add(message)
-        if chain:
+        if message is None:
+            return None
+        if last_error is None:
             uow.emit(
                 NotificationQueued(
                     notification_id=message.id,
@@ -82,17 +89,12 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
                 )
             )
         else:
-            message.last_error = (
-                "no channel reaches the customer (or every one is turned off)"
-                if configured
-                else "no channel is configured (WhatsApp, SMS or email)"
-            )
             uow.emit(
                 NotificationFailed(
                     notification_id=message.id,
                     customer_id=message.customer_id,
                     template=message.kind,
-                    reason=message.last_error,
+                    reason=last_error,
                     cause_event_id=message.cause_event_id,
                     failed_at=now,
                 )
@@ -115,6 +117,9 @@ async def learn_phone(on: Runner, command: LearnPhone) -> None:
                     updated_at=utcnow(),
                 )
             )
+            # Written now: a `session.get` of it later in the unit of work finds it without a
+            # read (a pending row is not in the identity map).
+            await uow.session.flush()
         elif not contact.phone:
             contact.phone = command.phone
             contact.updated_at = utcnow()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from itvision.engines.order.models import Checkout, Order, Refund, TimelineEntry
 from itvision.engines.order.rules.lifecycle import UNPAID
@@ -28,7 +29,8 @@ class OrderSearch:
 
 async def find_order(on: Runner, order_id: str) -> Order | None:
     async with read_session(on) as session:
-        return await session.get(Order, order_id)
+        # Read only, so the lines come in the same statement (see docs/architecture.md).
+        return await session.get(Order, order_id, options=[joinedload(Order.lines)])
 
 
 async def get_order(on: Runner, order_id: str, customer_id: str | None = None) -> Order:
