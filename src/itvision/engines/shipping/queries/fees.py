@@ -46,10 +46,10 @@ async def quote(
         return Quote(
             PICKUP_ZONE_PREFIX + store.code, store.name, 0, None, store.ready_in_days, store.code
         )
-    code = await network.zone_serving(on, country, city, area)
-    if code is None:
+    serving = await network.rate_serving(on, country, city, area)
+    if serving is None:
         return None
-    zone, bands = await network.rate(on, code)
+    zone, bands = serving
     free_from = zone.free_from
     if free_from is None:
         free_from = on.settings_of(ShippingSettings).default_free_from
@@ -58,7 +58,7 @@ async def quote(
         return None
     if customer_id is not None and await _delivers_free(on, customer_id):
         fee = 0
-    return Quote(code, zone.name, fee, free_from, zone.estimated_days)
+    return Quote(zone.code, zone.name, fee, free_from, zone.estimated_days)
 
 
 async def _delivers_free(on: Runner, customer_id: str) -> bool:
