@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from itvision.engines.shipping.models import RateBand, Store, Zone, ZonePlace
 from itvision.engines.shipping.rules.fees import Band, sorted_bands
@@ -21,75 +23,63 @@ class ZoneView:
     bands: list[Band]
 
 
-def _may_cover(city_key: str, area_key: str) -> ColumnElement[bool]:
-    """The places that may cover an address (folded city and area): whole countries, its
-    city or its area of the city, and a place whose area is the address's city (a commune
-    given as the city)."""
-    return or_(
-        ZonePlace.city_key == "",
-        and_(ZonePlace.city_key == city_key, ZonePlace.area_key.in_(("", area_key))),
-        ZonePlace.area_key == city_key,
-    )
-
-
-async def zone_serving(on: Runner, country: str, city: str, area: str | None) -> str | None:
-    """The code of the active zone that serves the address (`rules.zones.zone_for`), or None;
-    only the places that may cover it are read, not the country's every neighbourhood."""
+async def zone_serving(on: Runner, country: str, city: str, area: str | None) -> Zone | None:
+    """The active zone that serves the address (`rules.zones.zone_for`), or None; only the
+    places that may cover it are read, not the country's every neighbourhood."""
     async with read_session(on) as session:
-        rows = await session.execute(
-            select(ZonePlace.zone_code, ZonePlace.city_key, ZonePlace.area_key)
-            .join(Zone, Zone.code == ZonePlace.zone_code)
-            .where(
-                ZonePlace.country == country,
-                Zone.active.is_(True),
-                _may_cover(fold(city), fold(area)),
-            )
-        )
-        places = [Place(zone, country, city, area) for zone, city, area in rows]
-    return zone_for(places, country, city, area)
+        rows = (await session.execute(_serving(country, city, area))).all()
+    return _chosen(rows, country, city, area)
 
 
 async def rate_serving(
     on: Runner, country: str, city: str, area: str | None
 ) -> tuple[Zone, list[Band]] | None:
-    """The active zone that serves the address, with its weight bands (what a quote needs),
-    or None: the places that may cover the address come with their zone and its bands in one
-    read (a few rows: a place or three, times a zone's bands)."""
+    """The zone that serves the address with its weight bands (what a quote needs), or None,
+    in one read: a place or three, each with its zone and the zone's bands."""
+    query = (
+        _serving(country, city, area)
+        .add_columns(RateBand.id, RateBand.up_to_grams, RateBand.fee, RateBand.per_extra_kg)
+        .outerjoin(RateBand, RateBand.zone_code == Zone.code)
+    )
     async with read_session(on) as session:
-        rows = (
-            await session.execute(
-                select(
-                    ZonePlace.city_key,
-                    ZonePlace.area_key,
-                    Zone,
-                    RateBand.id,
-                    RateBand.up_to_grams,
-                    RateBand.fee,
-                    RateBand.per_extra_kg,
-                )
-                .join(Zone, Zone.code == ZonePlace.zone_code)
-                .outerjoin(RateBand, RateBand.zone_code == Zone.code)
-                .where(
-                    ZonePlace.country == country,
-                    Zone.active.is_(True),
-                    _may_cover(fold(city), fold(area)),
-                )
-            )
-        ).all()
-    places = [
-        Place(zone.code, country, city_key, area_key) for city_key, area_key, zone, *_ in rows
-    ]
-    code = zone_for(places, country, city, area)
-    if code is None:
+        rows = (await session.execute(query)).all()
+    serving = _chosen(rows, country, city, area)
+    if serving is None:
         return None
-    serving = next(zone for _, _, zone, *_ in rows if zone.code == code)
     # A band comes once per place of its zone that may cover the address.
     bands = {
         band: Band(up_to, fee, extra)
         for _, _, zone, band, up_to, fee, extra in rows
-        if zone.code == code and band is not None
+        if zone.code == serving.code and band is not None
     }
     return serving, list(bands.values())
+
+
+def _serving(country: str, city: str, area: str | None) -> Select[str, str, Zone]:
+    """The places of active zones that may cover the address, with their zone: whole
+    countries, its city or its area of the city, and a place whose area is the address's city
+    (a commune given as the city)."""
+    city_key, area_key = fold(city), fold(area)
+    return (
+        select(ZonePlace.city_key, ZonePlace.area_key, Zone)
+        .join(Zone, Zone.code == ZonePlace.zone_code)
+        .where(
+            ZonePlace.country == country,
+            Zone.active.is_(True),
+            or_(
+                ZonePlace.city_key == "",
+                and_(ZonePlace.city_key == city_key, ZonePlace.area_key.in_(("", area_key))),
+                ZonePlace.area_key == city_key,
+            ),
+        )
+    )
+
+
+def _chosen(rows: Sequence[Any], country: str, city: str, area: str | None) -> Zone | None:
+    """The zone `rules.zones.zone_for` picks among the places of `rows` (`_serving`'s)."""
+    places = [Place(zone.code, country, ck, ak) for ck, ak, zone, *_ in rows]
+    code = zone_for(places, country, city, area)
+    return next((zone for _, _, zone, *_ in rows if zone.code == code), None)
 
 
 async def zones(

@@ -240,8 +240,7 @@ async def _pickup_store(uow: UnitOfWork, country: str, city: str) -> Store | Non
 
 
 async def _zone_of(uow: UnitOfWork, shipment: Shipment) -> Zone | None:
-    code = await network.zone_serving(uow, shipment.country, shipment.city, shipment.area)
-    return await uow.session.get(Zone, code) if code else None
+    return await network.zone_serving(uow, shipment.country, shipment.city, shipment.area)
 
 
 def _tracking_number() -> str:
