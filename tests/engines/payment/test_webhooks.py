@@ -5,9 +5,12 @@ refused and change nothing; a lost webhook is made up for by reconciliation."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import timedelta
+
+from sqlalchemy import update
 
 from itvision.engines.payment.commands import (
     ProcessNotification,
@@ -15,6 +18,9 @@ from itvision.engines.payment.commands import (
     ReceiveNotification,
     ReconcilePayments,
 )
+from itvision.engines.payment.models import Payment
+from itvision.engines.payment.services import notifications
+from itvision.engines.payment.services.book import payment_news
 from itvision.engines.payment.services.notifications import (
     process_notification,
     process_notifications,
@@ -182,3 +188,53 @@ async def test_a_stored_delivery_left_unprocessed_is_applied_by_the_job(api, sys
     processed = ProcessNotification(stored.notification_id or 0)
     assert await process_notification(system, processed) == "already processed"
     assert await process_notifications(system, later) == 0
+
+
+async def _session_not_recorded_yet(api, system, simulators, order_id: str):
+    """A payment whose Wave session is approved while the payment engine has not recorded it
+    yet (the provider's answer still on its way): the webhook about it, and a way to record it."""
+    await payable(system, order_id)
+    payment = await start_payment(api, order_id)
+    reference = payment["provider_reference"]
+    async with system.uows("payment-engine") as uow:
+        await uow.session.execute(
+            update(Payment)
+            .where(Payment.id == payment["id"])
+            .values(status="initiating", provider_reference=None)
+        )
+    session = simulators.wave.sessions[reference]
+    session.payment_status, session.transaction_id = "succeeded", "T_EARLY"
+    body = json.dumps(simulators.wave.event("checkout.session.completed", session)).encode()
+
+    async def record() -> None:
+        async with system.uows("payment-engine") as uow:
+            await uow.session.execute(
+                update(Payment)
+                .where(Payment.id == payment["id"])
+                .values(status="pending", provider_reference=reference)
+            )
+            uow.tell(payment_news(payment["id"]))
+
+    return payment, body, record
+
+
+async def test_a_webhook_ahead_of_its_session_waits_for_it_to_be_recorded(api, system, simulators):
+    payment, body, record = await _session_not_recorded_yet(api, system, simulators, "CMD-12")
+    answer = asyncio.create_task(_deliver(api, WAVE_HOOK, body, simulators.wave.signed(body)))
+    await asyncio.sleep(0.2)
+    assert not answer.done()
+    await record()
+    assert (await answer).json() == {"received": True, "duplicate": False, "ignored": False}
+    assert (await wait_payment(api, payment["id"], "succeeded"))["transaction_id"] == "T_EARLY"
+
+
+async def test_a_webhook_about_a_session_never_recorded_is_asked_again(
+    api, system, simulators, monkeypatch
+):
+    monkeypatch.setattr(notifications, "RECORDING_WAIT", timedelta(seconds=0.3))
+    payment, body, _ = await _session_not_recorded_yet(api, system, simulators, "CMD-13")
+    answer = await _deliver(api, WAVE_HOOK, body, simulators.wave.signed(body))
+    problem(answer, 409, "conflict", "body.data.id")
+    assert (await api.get(f"/api/payments/{payment['id']}", role="staff")).json()[
+        "status"
+    ] == "initiating"

@@ -34,6 +34,11 @@ def order_news(order_id: str) -> str:
     return f"payment.order:{order_id}"
 
 
+def payment_news(payment_id: str) -> str:
+    """What a webhook about a payment whose session is being recorded listens for."""
+    return f"payment.payment:{payment_id}"
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 

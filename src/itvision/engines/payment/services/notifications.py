@@ -13,6 +13,7 @@ Money notification's status is believed only once `transactionstatus` confirms i
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,13 +30,14 @@ from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment, ProviderNotification
 from itvision.engines.payment.rules import webhooks
 from itvision.engines.payment.rules.states import Outcome
-from itvision.engines.payment.services.book import PaymentBook, payment_ref
+from itvision.engines.payment.services.book import PaymentBook, payment_news, payment_ref
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Notification
 from itvision.engines.payment.settings import PaymentSettings
 from itvision.platform.db import upsert_insert
 from itvision.platform.errors import Conflict, NotFound
 from itvision.platform.events import utcnow
+from itvision.platform.system import Platform
 from itvision.platform.uow import Runner, unit_of_work
 
 log = structlog.get_logger("itvision.payment")
@@ -43,6 +45,8 @@ MAX_ATTEMPTS = 20
 """A notification still unprocessed after this many tries is left to reconciliation."""
 GRACE = timedelta(seconds=2)
 """The job leaves a just-received notification to the background task that follows it."""
+RECORDING_WAIT = timedelta(seconds=1.5)
+"""How long a webhook about a session being recorded waits for it before answering 409."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +100,37 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
 
 async def _recorded_meanwhile(on: Runner, notice: Notification) -> Payment | None:
     """The payment a provider calls about before the session it just gave is recorded (a
-    payment approved at once), found by our reference: 409 while the session is not recorded
-    yet, so that the provider delivers again a moment later; the payment once it is (it may be
-    recorded between the two reads)."""
+    payment approved at once), found by our reference; the payment once it is (it may be
+    recorded between the two reads). A session being recorded by this process is waited for,
+    up to `RECORDING_WAIT`, well within the provider's 5 s: answering 409 at once would have
+    the provider deliver again only after its retry delay. 409 if it is still not recorded,
+    so that the provider delivers again a moment later."""
     payment_id = (notice.checked or {}).get("client_reference")
     if not payment_id:
         return None
-    try:
-        payment = await queries.payment(on, payment_id)
-    except NotFound:
+    if not isinstance(on, Platform):
+        payment = await _payment_or_none(on, payment_id)
+    else:
+        # Listening before reading: a recording committed in between is heard.
+        async with on.news.listening(payment_news(payment_id)) as heard:
+            payment = await _payment_or_none(on, payment_id)
+            if payment is not None and payment.status == "initiating":
+                await asyncio.wait([heard], timeout=RECORDING_WAIT.total_seconds())
+                payment = await _payment_or_none(on, payment_id)
+    if payment is None:
         return None
     if payment.status == "initiating":
         raise Conflict(
             f"payment {payment_id} is not recorded yet: deliver again", field="body.data.id"
         )
     return payment if payment.provider_reference == notice.reference else None
+
+
+async def _payment_or_none(on: Runner, payment_id: str) -> Payment | None:
+    try:
+        return await queries.payment(on, payment_id)
+    except NotFound:
+        return None
 
 
 def _check_matches(notice: Notification, payment: Payment) -> None:

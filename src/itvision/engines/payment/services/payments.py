@@ -29,7 +29,12 @@ from itvision.engines.payment.events import SOURCE
 from itvision.engines.payment.models import Payment
 from itvision.engines.payment.rules.money import provider_fee
 from itvision.engines.payment.rules.states import OPEN, NotPayable, OrderState, order_state
-from itvision.engines.payment.services.book import PaymentBook, new_id, order_news
+from itvision.engines.payment.services.book import (
+    PaymentBook,
+    new_id,
+    order_news,
+    payment_news,
+)
 from itvision.engines.payment.services.providers import ProviderError, provider_for
 from itvision.engines.payment.services.providers.base import Session, SessionRequest
 from itvision.engines.payment.settings import PaymentSettings
@@ -216,4 +221,5 @@ async def _record_session(on: Runner, payment: Payment, session: Session) -> Pay
         if recorded is None:  # a concurrent request recorded it, or the order was cancelled
             return await queries.payment(uow, payment.id)
         book.initiated(recorded)
+        uow.tell(payment_news(payment.id))
         return recorded
