@@ -5,6 +5,7 @@ quantity and cost."""
 from __future__ import annotations
 
 from itvision.engines.inventory.commands import (
+    CreateLocation,
     ReceiveStock,
     ReleaseReservation,
     ReserveStock,
@@ -12,6 +13,7 @@ from itvision.engines.inventory.commands import (
     UpdateItemSettings,
 )
 from itvision.engines.inventory.services.items import update_item_settings
+from itvision.engines.inventory.services.locations import create_location
 from itvision.engines.inventory.services.reservations import (
     release_reservation,
     reserve_stock,
@@ -119,3 +121,20 @@ async def test_reorder_is_suggested_from_sales_velocity_and_lead_time_once(syste
         "estimatedCost": 30 * UNIT_COST,
         "currency": "XOF",
     }
+
+
+async def test_new_settings_alert_every_location_that_holds_the_sku(system):
+    await create_location(system, CreateLocation("thies", "Thiès", "SN", is_default=True))
+    sku = await stocked(system, "RAM-16G", on_hand=6)
+    await receive_stock(
+        system,
+        ReceiveStock(sku=sku, warehouse_id="abidjan", quantity=7, reference="BL-2", actor="awa"),
+    )
+    settings = {"low_stock_threshold": 8}
+    await update_item_settings(system, UpdateItemSettings(sku, frozenset(settings), **settings))
+    low = await published(system, "inventory.stock.low", sku)
+    # Thiès, which holds none of it (never stocked there), is not alerted about.
+    assert sorted((e["warehouseId"], e["quantityAvailable"]) for e in low) == [
+        ("abidjan", 7),
+        ("dakar", 6),
+    ]

@@ -20,9 +20,13 @@ from itvision.platform.uow import Runner, read_session
 T = TypeVar("T")
 
 
-async def payment(on: Runner, payment_id: str) -> Payment:
+async def find_payment(on: Runner, payment_id: str) -> Payment | None:
     async with read_session(on) as session:
-        found = await session.get(Payment, payment_id)
+        return await session.get(Payment, payment_id)
+
+
+async def payment(on: Runner, payment_id: str) -> Payment:
+    found = await find_payment(on, payment_id)
     if found is None:
         raise NotFound("payment not found", field="payment_id")
     return found

@@ -122,8 +122,7 @@ async def update_item_settings(on: Runner, command: UpdateItemSettings) -> Item:
         for name in command.changed:
             setattr(item, name, getattr(command, name))
         item.updated_at = ledger.now
-        for level in await ledger.lock_levels(command.sku):
-            # A location that holds none of it (never stocked there) is not alerted about.
-            if level.on_hand > 0:
-                await ledger.raise_alerts(level, item)
+        levels = await ledger.lock_levels(command.sku)
+        # A location that holds none of it (never stocked there) is not alerted about.
+        await ledger.raise_alerts([level for level in levels if level.on_hand > 0], item)
         return item

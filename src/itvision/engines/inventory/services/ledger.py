@@ -54,12 +54,7 @@ class StockLedger:
         self.settings = uow.settings_of(InventorySettings)
 
     async def lock_level(self, sku: str, warehouse_id: str) -> StockLevel | None:
-        return await self.session.scalar(
-            select(StockLevel)
-            .where(StockLevel.sku == sku, StockLevel.warehouse_id == warehouse_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        return (await self.lock_levels_at([(sku, warehouse_id)])).get((sku, warehouse_id))
 
     async def lock_levels(self, sku: str) -> list[StockLevel]:
         """Every location's level of a SKU, locked in code order (a fixed order: no
@@ -139,9 +134,12 @@ class StockLedger:
         reconciliation)."""
         return await self._record(level, item, change)
 
-    async def raise_alerts(self, level: StockLevel, item: Item) -> None:
-        """Emit the alerts the level's available quantity calls for, once per crossing."""
-        self._alert(level, item, await self._sold_at(level))
+    async def raise_alerts(self, levels: Sequence[StockLevel], item: Item) -> None:
+        """Emit the alerts each level's available quantity calls for, once per crossing (the
+        units sold of every level read at once)."""
+        sold = await self._units_sold([(level.sku, level.warehouse_id) for level in levels])
+        for level in levels:
+            self._alert(level, item, sold[(level.sku, level.warehouse_id)])
 
     def _move(self, level: StockLevel, change: Change) -> None:
         level.on_hand += change.on_hand_delta

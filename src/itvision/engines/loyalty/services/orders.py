@@ -34,7 +34,9 @@ async def credit_order(on: Runner, command: CreditOrder) -> CreditedOrder:
         book = PointsBook(uow)
         at = command.placed_at
         member = await book.member(command.customer_id, at, command.order_id)
-        first_order = member.first_order_id in (None, command.order_id)
+        if member.first_order_id is None:  # a member before any order (referred, say)
+            member.first_order_id = command.order_id
+        first_order = member.first_order_id == command.order_id
         cause = Cause(command.actor, command.event_id, command.order_id)
         paid = rules.paid_for_goods(command.subtotal, command.discount_total)
         lines = await _priced_lines(uow, command)
@@ -49,7 +51,6 @@ async def credit_order(on: Runner, command: CreditOrder) -> CreditedOrder:
         ):
             pending += earned
         if first_order:
-            member.first_order_id = command.order_id
             bonus = book.settings.first_order_bonus
             if await book.write(
                 member.customer_id, "pending", bonus, "first_order", member.customer_id, cause, at

@@ -109,14 +109,14 @@ async def _recorded_meanwhile(on: Runner, notice: Notification) -> Payment | Non
     if not payment_id:
         return None
     if not isinstance(on, Platform):
-        payment = await _payment_or_none(on, payment_id)
+        payment = await queries.find_payment(on, payment_id)
     else:
         # Listening before reading: a recording committed in between is heard.
         async with on.news.listening(payment_news(payment_id)) as heard:
-            payment = await _payment_or_none(on, payment_id)
+            payment = await queries.find_payment(on, payment_id)
             if payment is not None and payment.status == "initiating":
                 await asyncio.wait([heard], timeout=RECORDING_WAIT.total_seconds())
-                payment = await _payment_or_none(on, payment_id)
+                payment = await queries.find_payment(on, payment_id)
     if payment is None:
         return None
     if payment.status == "initiating":
@@ -124,13 +124,6 @@ async def _recorded_meanwhile(on: Runner, notice: Notification) -> Payment | Non
             f"payment {payment_id} is not recorded yet: deliver again", field="body.data.id"
         )
     return payment if payment.provider_reference == notice.reference else None
-
-
-async def _payment_or_none(on: Runner, payment_id: str) -> Payment | None:
-    try:
-        return await queries.payment(on, payment_id)
-    except NotFound:
-        return None
 
 
 def _check_matches(notice: Notification, payment: Payment) -> None:
