@@ -7,6 +7,7 @@ its size and, for a route that admits only some roles, the caller.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +24,7 @@ from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.engines.notification.api import live_endpoint
 from itvision.ops_api import router as ops_router
+from itvision.platform.bus import operations
 from itvision.platform.errors import ITVisionError
 from itvision.platform.field_names import located
 from itvision.platform.inputs import check_request
@@ -34,6 +36,8 @@ from itvision.platform.system import Platform
 from itvision.settings import Settings, load_settings
 
 log = structlog.get_logger("itvision.app")
+# How long /metrics waits for the groups' lag before it answers with the last one read.
+LAG_TIMEOUT_SECONDS = 2.0
 __all__ = ["PROBLEM", "build_platform", "create_app", "problem"]
 
 
@@ -90,8 +94,13 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         )
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
-    async def metrics() -> PlainTextResponse:
+    async def metrics(request: Request) -> PlainTextResponse:
         """Prometheus metrics: events published, consumed, failed, dead-lettered, lag, latency."""
+        try:
+            async with asyncio.timeout(LAG_TIMEOUT_SECONDS):
+                await operations.report_lag(request.app.state.platform)
+        except Exception as exc:  # the other metrics matter most when the bus is down
+            log.warning("consumer lag not read", error=str(exc))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/asyncapi.json", tags=["operations"])

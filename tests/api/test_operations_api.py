@@ -62,6 +62,24 @@ async def test_health_readiness_and_metrics(client, platform):
     assert _sql_statements(metrics) > statements_before
 
 
+async def test_metrics_report_the_lag_of_every_group_wherever_it_runs(make_platform, demo):
+    """The API process's /metrics gives the lag of groups that workers run (here, for a while,
+    no one): read from the log (or the broker) when the metrics are read."""
+    platform = await make_platform(demo.group)
+    app = create_app(platform, run_consumers=False)
+    lag = 'itvision_consumer_lag{group="demo-engine"}'
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        await publish(platform, "s1", [0, 1])
+        assert f"{lag} 2.0" in (await c.get("/metrics")).text
+        await platform.start()
+        await wait_applied(platform, "demo-engine", 2)
+
+        async def caught_up() -> bool:
+            return f"{lag} 0.0" in (await c.get("/metrics")).text
+
+        await eventually(caught_up, what="the lag of demo-engine back to 0 in /metrics")
+
+
 def _sql_statements(metrics: str) -> float:
     line = next(li for li in metrics.splitlines() if li.startswith("itvision_sql_statements_total"))
     return float(line.split()[-1])

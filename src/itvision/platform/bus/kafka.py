@@ -292,8 +292,6 @@ class KafkaGroupConsumer:
                     await consumer.stop()
 
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        name = self.processor.group.name
-        lags: dict[TopicPartition, int] = {}
         assigned: set[TopicPartition] = set()
         while not stop.is_set():
             read = await self.fetch(consumer)
@@ -311,9 +309,6 @@ class KafkaGroupConsumer:
                 consumer.seek(tp, m.offset)
             if ends:
                 await self._commit(consumer, ends)
-            for tp, end in ends.items():
-                lags[tp] = max((consumer.highwater(tp) or end) - end, 0)
-            metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
             await self.processor.tend_parked(stop)
 
     async def fetch(self, consumer: AIOKafkaConsumer) -> list[tuple[TopicPartition, Message]]:

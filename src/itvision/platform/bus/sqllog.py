@@ -13,7 +13,6 @@ from datetime import datetime
 import structlog
 from sqlalchemy import func, select, update
 
-from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader, ensure_position_row
@@ -26,9 +25,6 @@ from itvision.platform.events import utcnow
 from itvision.platform.stopping import sleep_or_stop, wait_or_stop
 
 log = structlog.get_logger("itvision.sqllog")
-# The lag gauge is refreshed at most this often: counting the log at every wake-up is a
-# query per commit per group for a figure read every few seconds.
-LAG_REPORT_SECONDS = 1.0
 
 
 class SqlLogBus(Bus):
@@ -135,7 +131,7 @@ class SqlLogConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         name = self.processor.group.name
         holding = False
-        renewed = lag_reported = float("-inf")
+        renewed = float("-inf")
         position = 0
         try:
             while not stop.is_set():
@@ -166,9 +162,6 @@ class SqlLogConsumer:
                     return  # the event being retried is read again at the next start
                 if batch and (done < len(batch) or len(batch) == self.batch_size):
                     continue
-                if time.monotonic() - lag_reported > LAG_REPORT_SECONDS:
-                    metrics.CONSUMER_LAG.labels(name).set(await self.reader.lag(position))
-                    lag_reported = time.monotonic()
                 await wait_or_stop(stop, self.notifier.wait(seen, self.poll_seconds, self.topics))
         finally:
             with contextlib.suppress(Exception):
