@@ -5,11 +5,13 @@ read only in a media type its route documents (415 otherwise); `true`/`false` is
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.conftest import COMBINATIONS
 from tests.engines.catalog.conftest import events, laptop
+from tests.support.api import every_mounted_route
 
 pytestmark = pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
 
@@ -126,3 +128,22 @@ async def test_a_single_valued_query_parameter_given_twice_is_a_422_naming_it(ap
     # A list parameter takes several values.
     brands = await api.get("/api/catalog/products?brand=HP&brand=Dell")
     assert brands.status_code == 200, brands.text
+
+
+async def test_a_record_not_found_is_named_by_the_path_input_that_asked_for_it(api):
+    """Every GET of a record that does not exist answers 404 naming the path input that
+    asked for it (`path.product_id`), as a 422 names its field: never a name the route
+    does not take (`id`), which a client could not map."""
+    checked = 0
+    for prefix, route in every_mounted_route():
+        inputs = [param.alias for param in route.dependant.path_params]
+        if "GET" not in route.methods or not inputs:
+            continue
+        url = prefix + re.sub(r"\{(\w+)(:\w+)?\}", "999999", route.path)
+        response = await api.get(url, role="admin")
+        if response.status_code != 404:
+            continue
+        checked += 1
+        named = response.json().get("field")
+        assert named in {f"path.{name}" for name in inputs}, (url, response.text)
+    assert checked > 20

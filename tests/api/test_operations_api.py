@@ -190,7 +190,7 @@ async def test_dead_letters_can_be_read_replayed_and_dropped(client, platform, d
     assert (await client.get("/api/events/dead-letters", headers=ADMIN)).json() == []
     missing = await client.get(f"/api/events/dead-letters/{second}", headers=ADMIN)
     assert missing.status_code == 404
-    assert missing.json()["field"] == "id"
+    assert missing.json()["field"] == "path.letter_id"
 
 
 def test_every_api_route_declares_who_may_call_it():

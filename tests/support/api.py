@@ -73,8 +73,19 @@ class ApiClient:
 def every_api_route() -> list[APIRoute]:
     """Every route of the engines and of the operations API, as their routers declare them
     (FastAPI keeps included routers apart from `app.routes`)."""
+    return [route for _, route in every_mounted_route()]
+
+
+def every_mounted_route() -> list[tuple[str, APIRoute]]:
+    """Every route of `every_api_route`, with the prefix it is served under."""
     from itvision import bootstrap
     from itvision.ops_api import router as operations
 
-    routers = [operations, *(router for _, router in bootstrap.routers())]
-    return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    routers = [("/api/events", operations)]
+    routers += [(f"/api/{engine}", router) for engine, router in bootstrap.routers()]
+    return [
+        (prefix, route)
+        for prefix, router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]

@@ -50,9 +50,16 @@ async def test_a_new_category_is_announced_with_its_path(api, tree):
 
 
 async def test_slugs_are_unique(api, tree):
+    # The slug made from the name: the name is what the client sent, so it is the one named.
     taken = await api.post("/api/catalog/categories", json={"name_fr": "Ultrabooks"}, role="staff")
     assert taken.status_code == 409
-    assert taken.json()["field"] == "body.slug" and "ultrabooks" in taken.json()["detail"]
+    assert taken.json()["field"] == "body.name_fr" and "ultrabooks" in taken.json()["detail"]
+    sent = await api.post(
+        "/api/catalog/categories", json={"name_fr": "Ultra", "slug": "ultrabooks"}, role="staff"
+    )
+    assert sent.status_code == 409 and sent.json()["field"] == "body.slug"
+    unknown = await api.patch("/api/catalog/categories/nope", json={"slug": "x"}, role="staff")
+    assert unknown.status_code == 404 and unknown.json()["field"] == "path.ref"
     renamed = await api.patch(
         f"/api/catalog/categories/{tree['telephones']}", json={"slug": "ultrabooks"}, role="staff"
     )
@@ -65,7 +72,7 @@ async def test_bad_categories_are_refused_naming_the_field(api, tree):
         ({"name_fr": "A", "slug": "Pas Un Slug"}, "body.slug"),  # the schema's pattern says it
         ({"name_fr": "A", "parent_id": "nulle-part"}, "body.parent_id"),
         ({"name_fr": "A", "colour": "red"}, "body.colour"),
-        ({"name_fr": "!!!"}, "body.slug"),
+        ({"name_fr": "!!!"}, "body.name_fr"),  # no slug sent: the one made from it is empty
     ]
     for body, field in cases:
         response = await api.post("/api/catalog/categories", json=body, role="staff")

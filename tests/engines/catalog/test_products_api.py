@@ -217,7 +217,7 @@ async def test_bad_updates_are_a_422_naming_the_field(api, tree):
         assert response.json()["field"] == field, body
     assert await events(api.platform, "catalog.product.updated") == []
     missing = await api.patch("/api/catalog/products/nope", json={"ram_gb": 8}, role="staff")
-    assert missing.status_code == 404 and missing.json()["field"] == "id"
+    assert missing.status_code == 404 and missing.json()["field"] == "path.product_id"
 
 
 async def test_deleting_archives_and_announces_once(api, tree):

@@ -92,7 +92,7 @@ async def get_dead_letter(platform: Platform, letter_id: int) -> DeadLetter:
     async with platform.db.reads() as session:
         letter = await session.get(DeadLetter, letter_id)
     if letter is None:
-        raise NotFound(f"no dead letter {letter_id}", field="id")
+        raise NotFound(f"no dead letter {letter_id}", field="letter_id")
     return letter
 
 
@@ -108,14 +108,16 @@ async def replay_dead_letter(platform: Platform, letter_id: int) -> None:
                 .where(DeadLetter.id == letter_id)
                 .values(attempts=DeadLetter.attempts + 1, error=repr(exc), failed_at=utcnow())
             )
-        raise InvalidInput(f"dead letter {letter_id} failed again: {exc}", field="id") from exc
+        raise InvalidInput(
+            f"dead letter {letter_id} failed again: {exc}", field="letter_id"
+        ) from exc
 
 
 async def drop_dead_letter(platform: Platform, letter_id: int) -> None:
     async with platform.db.writes() as session, session.begin():
         result = await session.execute(delete(DeadLetter).where(DeadLetter.id == letter_id))
     if eventlog.rows_affected(result) == 0:
-        raise NotFound(f"no dead letter {letter_id}", field="id")
+        raise NotFound(f"no dead letter {letter_id}", field="letter_id")
 
 
 async def reset_group(

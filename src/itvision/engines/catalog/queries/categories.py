@@ -51,5 +51,5 @@ async def get_category(on: Runner, ref: str, *, staff: bool) -> CategoryPublic:
     async with read_session(on) as session:
         category = await session.get(Category, category_id) if category_id else None
     if category is None or not (staff or category.is_active):
-        raise NotFound(f"no category {ref}", field="id")
+        raise NotFound(f"no category {ref}", field="ref")
     return CategoryPublic.of(category, tree.path(category.id))

@@ -34,15 +34,19 @@ async def create_category(on: Runner, command: CreateCategory) -> str:
     """Emits `catalog.category.updated`; the new category's id. 409 if the slug is taken."""
     async with unit_of_work(on, SOURCE) as uow:
         tree = await load_tree(uow)
-        slug = check_slug(command.slug.lower() if command.slug else slugify(command.name_fr))
+        # A slug made from the name is the name's fault: the client sent no slug.
+        slug_from = "slug" if command.slug else "name_fr"
+        slug = check_slug(
+            command.slug.lower() if command.slug else slugify(command.name_fr), slug_from
+        )
         if slug in tree.slugs:
-            raise Conflict(f"slug {slug} is already used", field="slug")
+            raise Conflict(f"slug {slug} is already used", field=slug_from)
         parent_id = tree.require(command.parent_id, "parent_id") if command.parent_id else None
         check_parent(tree.parents, None, parent_id)
         writer = CatalogWriter(uow, tree)
         new = NewCategory(new_id(), slug, command.name_fr, parent_id)
         writer.add_category(new, name_en=command.name_en, is_active=command.is_active)
-        await writer.flush(f"slug {slug}", "slug")
+        await writer.flush(f"slug {slug}", slug_from)
         return new.id
 
 
@@ -54,7 +58,7 @@ async def update_category(on: Runner, command: UpdateCategory) -> str:
         category_id = tree.resolve(command.category)
         category = await uow.session.get(Category, category_id) if category_id else None
         if category is None:
-            raise NotFound(f"no category {command.category}", field="id")
+            raise NotFound(f"no category {command.category}", field="ref")
         before = _category_values(category)
         after = _checked({**before, **command.changes()}, command, tree, category.id)
         changed = changed_fields(before, after, list(before))

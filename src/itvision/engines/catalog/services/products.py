@@ -135,7 +135,7 @@ async def record_view(on: Runner, command: RecordView) -> str:
     async with unit_of_work(on, SOURCE) as uow:
         product = await uow.session.get(Product, command.product_id)
         if product is None or (product.status != "active" and not command.by_staff):
-            raise NotFound(f"no product {command.product_id}", field="id")
+            raise NotFound(f"no product {command.product_id}", field="product_id")
         envelope = uow.emit(
             ProductViewed(
                 product_id=product.id,
@@ -167,7 +167,7 @@ async def _product_for_update(session: AsyncSession, product_id: str) -> Product
         select(Product).where(Product.id == product_id).with_for_update()
     )
     if product is None:
-        raise NotFound(f"no product {product_id}", field="id")
+        raise NotFound(f"no product {product_id}", field="product_id")
     return product
 
 
