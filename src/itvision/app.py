@@ -24,7 +24,6 @@ from itvision import bootstrap, migrations
 from itvision.asyncapi import asyncapi_document
 from itvision.engines.notification.api import live_endpoint
 from itvision.ops_api import router as ops_router
-from itvision.platform.bus import operations
 from itvision.platform.errors import ITVisionError
 from itvision.platform.field_names import located
 from itvision.platform.inputs import check_request
@@ -96,9 +95,10 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     async def metrics(request: Request) -> PlainTextResponse:
         """Prometheus metrics: events published, consumed, failed, dead-lettered, lag, latency."""
+        platform_ = request.app.state.platform
         try:
             async with asyncio.timeout(LAG_TIMEOUT_SECONDS):
-                await operations.report_lag(request.app.state.platform)
+                await platform_.bus.report_lag(platform_.groups.values())
         except Exception as exc:  # the other metrics matter most when the bus is down
             log.warning("consumer lag not read", error=str(exc))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

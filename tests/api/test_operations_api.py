@@ -63,8 +63,8 @@ async def test_health_readiness_and_metrics(client, platform):
 
 
 async def test_metrics_report_the_lag_of_every_group_wherever_it_runs(make_platform, demo):
-    """The API process's /metrics gives the lag of groups that workers run (here, for a while,
-    no one): read from the log (or the broker) when the metrics are read."""
+    """On the SQL log, the API process's /metrics gives the lag of groups that workers run
+    (here, for a while, no one): read from the log when the metrics are read."""
     platform = await make_platform(demo.group)
     app = create_app(platform, run_consumers=False)
     lag = 'itvision_consumer_lag{group="demo-engine"}'

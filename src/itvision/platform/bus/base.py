@@ -100,6 +100,10 @@ class Bus(ABC):
         """The position and lag of each group, by name."""
 
     @abstractmethod
+    async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
+        """Set the lag gauge of `groups`, as the metrics are read."""
+
+    @abstractmethod
     async def ping(self) -> None:
         """Raises if the bus does not answer within about 2 seconds."""
 

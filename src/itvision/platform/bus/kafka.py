@@ -75,6 +75,11 @@ class KafkaBus(Bus):
             result[group.name] = GroupPosition(group.name, committed, lag + unrelayed)
         return result
 
+    async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
+        """Nothing to read: each consumer sets its group's as it fetches, from the high-water
+        marks the broker sends with the messages (asking the broker for every group's offsets
+        at each scrape would cost seconds)."""
+
     async def ping(self) -> None:
         await ping(self.settings)
 
@@ -292,6 +297,8 @@ class KafkaGroupConsumer:
                     await consumer.stop()
 
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        name = self.processor.group.name
+        lags: dict[TopicPartition, int] = {}
         assigned: set[TopicPartition] = set()
         while not stop.is_set():
             read = await self.fetch(consumer)
@@ -309,6 +316,9 @@ class KafkaGroupConsumer:
                 consumer.seek(tp, m.offset)
             if ends:
                 await self._commit(consumer, ends)
+            for tp, end in ends.items():
+                lags[tp] = max((consumer.highwater(tp) or end) - end, 0)
+            metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
             await self.processor.tend_parked(stop)
 
     async def fetch(self, consumer: AIOKafkaConsumer) -> list[tuple[TopicPartition, Message]]:

@@ -12,7 +12,6 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itvision.platform import metrics
 from itvision.platform.bus import eventlog, parking
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent, ParkedEvent
@@ -52,14 +51,6 @@ async def group_statuses(platform: Platform) -> list[GroupStatus]:
         )
         for name, group in sorted(platform.groups.items())
     ]
-
-
-async def report_lag(platform: Platform) -> None:
-    """Set the lag gauge of every group, wherever it runs (this process or a worker): read when
-    the metrics are, not by each consumer as it goes (a count of the log per group every
-    second, whether anyone looks or not)."""
-    for name, position in (await platform.bus.positions(platform.groups.values())).items():
-        metrics.CONSUMER_LAG.labels(name).set(position.lag)
 
 
 async def list_parked(

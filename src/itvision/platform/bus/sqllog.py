@@ -13,6 +13,7 @@ from datetime import datetime
 import structlog
 from sqlalchemy import func, select, update
 
+from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader, ensure_position_row
@@ -94,6 +95,13 @@ class SqlLogBus(Bus):
                 row.lease_owner if row is not None and leased else None,
             )
         return result
+
+    async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
+        """Every group's, wherever it runs (this process or a worker): read when the metrics
+        are, not by each consumer as it goes (a count of the log per group every second,
+        whether anyone looks or not)."""
+        for name, position in (await self.positions(groups)).items():
+            metrics.CONSUMER_LAG.labels(name).set(position.lag)
 
     async def ping(self) -> None:
         await asyncio.wait_for(self.db.ping(), 2.0)
