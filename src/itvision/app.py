@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -44,6 +44,13 @@ def build_platform(settings: Settings) -> Platform:
     return Platform(settings, bootstrap.registry(), bootstrap.consumer_groups(), bootstrap.jobs())
 
 
+def mounted_routers() -> list[tuple[str, str, APIRouter]]:
+    """Each router of the API with its prefix and tag: the operations' and every engine's."""
+    return [("/api/events", "events", ops_router)] + [
+        (f"/api/{engine}", engine, router) for engine, router in bootstrap.routers()
+    ]
+
+
 def create_app(platform: Platform | None = None, *, run_consumers: bool = True) -> FastAPI:
     """The app. With `run_consumers`, it also runs every consumer group and the relay (the
     embedded `itvision serve`); without, it only serves HTTP."""
@@ -71,9 +78,7 @@ def create_app(platform: Platform | None = None, *, run_consumers: bool = True) 
         dependencies=[Depends(check_request)],
     )
     app.state.platform = platform
-    mounted = [("/api/events", "events", ops_router)] + [
-        (f"/api/{engine}", engine, router) for engine, router in bootstrap.routers()
-    ]
+    mounted = mounted_routers()
     rules = RouteRules((prefix, router) for prefix, _, router in mounted)
     _install_error_handlers(app, rules)
 

@@ -8,7 +8,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from itvision.app import create_app
+from itvision.app import create_app, mounted_routers
 from itvision.platform.auth import Role, create_api_token
 from itvision.platform.system import Platform
 
@@ -78,14 +78,9 @@ def every_api_route() -> list[APIRoute]:
 
 def every_mounted_route() -> list[tuple[str, APIRoute]]:
     """Every route of `every_api_route`, with the prefix it is served under."""
-    from itvision import bootstrap
-    from itvision.ops_api import router as operations
-
-    routers = [("/api/events", operations)]
-    routers += [(f"/api/{engine}", router) for engine, router in bootstrap.routers()]
     return [
         (prefix, route)
-        for prefix, router in routers
+        for prefix, _, router in mounted_routers()
         for route in router.routes
         if isinstance(route, APIRoute)
     ]

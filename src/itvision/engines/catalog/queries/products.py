@@ -54,7 +54,7 @@ async def get_product(on: Runner, product_id: str, *, staff: bool) -> ProductSta
                 _with_price(select(Product, ProductPrice)).where(Product.id == product_id)
             )
         ).first()
-        return await _one(session, tree, row, (product_id, "product_id"), staff)
+        return await _one(session, tree, row, staff, product_id, "product_id")
 
 
 async def get_product_by_sku(on: Runner, sku: str, *, staff: bool) -> ProductStaff:
@@ -70,7 +70,7 @@ async def get_product_by_sku(on: Runner, sku: str, *, staff: bool) -> ProductSta
                     _with_price(select(Product, ProductPrice)).where(Product.id == owner.product_id)
                 )
             ).first()
-        return await _one(session, tree, row, (sku, "sku"), staff)
+        return await _one(session, tree, row, staff, sku, "sku")
 
 
 def _with_price(query: Select[Product, ProductPrice]) -> Select[Product, ProductPrice]:
@@ -157,11 +157,11 @@ async def get_variant(on: Runner, product_id: str, variant_id: str) -> VariantSt
 
 
 async def _one(
-    session: AsyncSession, tree: CategoryTree, row: Any, ref: tuple[str, str], staff: bool
+    session: AsyncSession, tree: CategoryTree, row: Any, staff: bool, ref: str, field: str
 ) -> ProductStaff:
-    """The product of `row`, asked for by `ref` (its value and the input that gave it)."""
+    """The product of `row`, asked for as `ref` in the input `field`."""
     if row is None or not (staff or row[0].status == "active"):
-        raise NotFound(f"no product {ref[0]}", field=ref[1])
+        raise NotFound(f"no product {ref}", field=field)
     return (await _answers(session, tree, [(row[0], row[1])]))[0]
 
 
