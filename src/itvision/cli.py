@@ -329,6 +329,16 @@ def worker(
         str | None, typer.Option(help="Comma-separated engine codes; default all")
     ] = None,
     relay: Annotated[bool, typer.Option(help="Also relay the outbox to Kafka")] = True,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="Serve this worker's Prometheus metrics (events consumed, failed and "
+            "dead-lettered by its groups, SQL statements) at /metrics on this port of "
+            "ITVISION_HOST; the groups' lag is in the API's /metrics",
+        ),
+    ] = None,
 ) -> None:
     """Only the consumers of the given engines (and the relay), until SIGTERM or SIGINT; the
     event in flight finishes and commits first."""
@@ -337,11 +347,20 @@ def worker(
     import time
 
     import structlog
+    from prometheus_client import start_http_server
 
     log = structlog.get_logger("itvision.worker")
 
     async def work(platform: Platform) -> None:
         names = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
+        if metrics_port is not None:
+            try:
+                start_http_server(metrics_port, addr=platform.settings.host)
+            except OSError as exc:
+                raise typer.BadParameter(
+                    f"cannot listen on {platform.settings.host}:{metrics_port}: {exc.strerror}",
+                    param_hint="--metrics-port",
+                ) from None
         await platform.start(groups=names, relay=relay)
         _freeze_startup_objects()
         stop = asyncio.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -80,3 +81,14 @@ def test_migrate_then_operate(run):
     assert "0 parked events" in parked.stdout
     assert run("events", "tail", "--no-follow").returncode == 0
     assert run("replay", "--group", "x").returncode == 2
+
+
+def test_a_worker_whose_metrics_port_is_taken_says_so_and_exits_2(run):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ran = run("worker", "--engines", "pricing", "--metrics-port", str(port))
+    assert ran.returncode == 2
+    assert "--metrics-port" in ran.stderr
+    assert f"127.0.0.1:{port}" in ran.stderr

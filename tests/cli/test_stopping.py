@@ -85,8 +85,9 @@ def test_serve_stops_on_sigterm_saying_so_and_exits_0(tmp_path):
     _assert_stopping_then_stopped(lines)
 
 
-def test_worker_stops_on_sigterm_saying_so_and_exits_0(tmp_path):
-    process = _start(tmp_path, "worker", "--engines", "pricing")
+def test_a_worker_serves_its_metrics_and_stops_on_sigterm_saying_so(tmp_path):
+    port = _free_port()
+    process = _start(tmp_path, "worker", "--engines", "pricing", "--metrics-port", str(port))
     assert process.stderr is not None
     seen: list[str] = []
 
@@ -95,6 +96,10 @@ def test_worker_stops_on_sigterm_saying_so_and_exits_0(tmp_path):
         return any("worker running" in line for line in seen)
 
     _wait_until(running, process, "running")
+    # Its own counters, which the API process's /metrics cannot show.
+    metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert "itvision_sql_statements_total" in metrics
+    assert "itvision_events_consumed_total" in metrics
     returncode, lines = _stop(process)
     assert returncode == 0, lines
     _assert_stopping_then_stopped(lines)
