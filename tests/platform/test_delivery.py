@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from itvision.platform.bus import operations
@@ -297,6 +298,27 @@ async def test_group_status_reports_position_and_lag(make_platform):
         return status.lag == 0 and status.position >= 5
 
     await eventually(at_head, what="lag 0")
+
+
+async def test_the_lag_gauge_is_read_from_the_bus_wherever_the_group_runs(make_platform):
+    """What /metrics shows: the lag of a group no process here runs yet, then of one that
+    caught up (on Kafka, from the broker's offsets, not from this process's consumers)."""
+    demo = DemoGroup()
+    platform = await make_platform(demo.group)
+    await publish(platform, "s1", range(3))
+
+    async def gauge() -> float | None:
+        await platform.bus.report_lag([demo.group])
+        return REGISTRY.get_sample_value("itvision_consumer_lag", {"group": demo.name})
+
+    assert await gauge() == 3
+    await platform.start()
+    await wait_applied(platform, demo.name, 3)
+
+    async def nothing_left() -> bool:
+        return await gauge() == 0
+
+    await eventually(nothing_left, what="lag 0 in the gauge")
 
 
 async def test_count_of_logged_events_matches_what_was_published(make_platform):

@@ -62,13 +62,13 @@ async def test_a_live_holder_or_another_hosts_keeps_the_lease(make_platform):
 
     # Alive on this host (our parent process): it may still be working.
     await held_by(platform, "some-group", f"{this_host()}:{os.getppid()}:cafe0001")
-    assert not await reader.acquire()
+    assert await reader.acquire() is None
     # Another host: its pids mean nothing here.
     await held_by(platform, "some-group", f"elsewhere:{await a_dead_pid()}:cafe0002")
-    assert not await reader.acquire()
+    assert await reader.acquire() is None
     # Another reader of this very process (pid reuse cannot be told from a restart).
     await held_by(platform, "some-group", f"{this_host()}:{os.getpid()}:cafe0003")
-    assert not await reader.acquire()
+    assert await reader.acquire() is None
     # Dead on this host: taken.
     await held_by(platform, "some-group", f"{this_host()}:{await a_dead_pid()}:cafe0004")
-    assert await reader.acquire()
+    assert await reader.acquire() == 0  # taken, at the position the group had

@@ -75,7 +75,7 @@ async def relay_dies_after_sending(platform: Platform, count: int) -> None:
 
     assert isinstance(platform.bus, KafkaBus)
     relay = KafkaRelay(platform.db, platform.settings, platform.notifier, platform.bus.topics)
-    assert await relay.reader.acquire()
+    assert await relay.reader.acquire() is not None
     producer = producer_for(platform.settings)
     await producer.start()
     try:

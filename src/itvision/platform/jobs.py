@@ -34,7 +34,7 @@ async def run_periodically(platform: Platform, job: PeriodicJob, stop: asyncio.E
     lease = LogReader(platform.db, f"job:{job.name}", (), max(job.every_seconds * 3, 5.0))
     try:
         while not stop.is_set():
-            if await lease.acquire():
+            if await lease.acquire() is not None:
                 try:
                     await job.run(platform)
                 except Exception:

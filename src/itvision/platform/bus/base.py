@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itvision.platform import metrics
+from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.notifier import LogNotifier, PostgresListener
 from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
@@ -54,7 +56,8 @@ class Bus(ABC):
     """One event bus. `notifier` is woken by this process's commits (and, on PostgreSQL, by
     other processes' between `open` and `close`) so that readers of the outbox never poll in
     a tight loop. `tail`, on SQLite, holds the events this process appended last, which its
-    readers of the outbox take from memory."""
+    readers of the outbox take from memory; `head` tells its idle readers whether the log grew
+    (one read per poll for them all)."""
 
     name: ClassVar[str]
 
@@ -63,6 +66,7 @@ class Bus(ABC):
         self.settings = settings
         self.notifier = LogNotifier()
         self.tail = LogTail() if db.is_sqlite else None
+        self.head = LogHead(db, self.notifier, settings.consumer_poll_seconds)
         self._listener: PostgresListener | None = None
 
     async def open(self) -> None:
@@ -99,9 +103,11 @@ class Bus(ABC):
     async def positions(self, groups: Iterable[ConsumerGroup]) -> dict[str, GroupPosition]:
         """The position and lag of each group, by name."""
 
-    @abstractmethod
     async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
-        """Set the lag gauge of `groups`, as the metrics are read."""
+        """Set the lag gauge of `groups`, wherever they run (this process or a worker), as the
+        metrics are read: not by each consumer as it goes, whether anyone looks or not."""
+        for name, position in (await self.positions(groups)).items():
+            metrics.CONSUMER_LAG.labels(name).set(position.lag)
 
     @abstractmethod
     async def ping(self) -> None:

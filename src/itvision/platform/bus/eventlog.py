@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Result, Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
@@ -83,12 +84,6 @@ async def ensure_position_row(session: AsyncSession, group: str) -> None:
     )
 
 
-async def last_position(db: Database) -> int:
-    """The position of the newest event of the log (0 when it is empty)."""
-    async with db.reads() as session:
-        return int(await session.scalar(select(func.max(LoggedEvent.position))) or 0)
-
-
 class LogReader:
     def __init__(
         self,
@@ -97,6 +92,7 @@ class LogReader:
         topics: Sequence[str] | None,
         lease_seconds: float,
         tail: LogTail | None = None,
+        head: LogHead | None = None,
     ) -> None:
         self.db = db
         self.name = name
@@ -104,36 +100,45 @@ class LogReader:
         self.lease = timedelta(seconds=lease_seconds)
         self.owner = process_identity()
         self.tail = tail
+        self.head = head
         self._followed = frozenset(self.topics) if self.topics is not None else None
+        self._has_row = False  # position rows are never deleted: made once is enough
 
-    async def acquire(self) -> bool:
+    async def acquire(self) -> int | None:
+        """Take or renew the lease: the reader's position if it holds the lease now (read in
+        the same statement, as a replay may have moved it), None if another process does."""
         async with self.db.writes() as session, session.begin():
-            await ensure_position_row(session, self.name)
-            if await self._take(
+            if not self._has_row:
+                await ensure_position_row(session, self.name)
+            position = await self._take(
                 session,
                 or_(
-                    ConsumerPosition.lease_owner.is_(None),
-                    ConsumerPosition.lease_owner == self.owner,
-                    ConsumerPosition.lease_until < utcnow(),
+                    POSITIONS.c.lease_owner.is_(None),
+                    POSITIONS.c.lease_owner == self.owner,
+                    POSITIONS.c.lease_until < utcnow(),
                 ),
-            ):
-                return True
-            holder = await session.scalar(
-                select(ConsumerPosition.lease_owner).where(ConsumerPosition.group == self.name)
             )
-            # A predecessor on this host that died holding the lease: no need to wait it out.
-            if holder is not None and is_dead_neighbour(holder):
-                return await self._take(session, ConsumerPosition.lease_owner == holder)
-            return False
+            if position is None:
+                holder = await session.scalar(
+                    select(POSITIONS.c.lease_owner).where(POSITIONS.c.group == self.name)
+                )
+                # A predecessor on this host that died holding the lease: no need to wait
+                # it out.
+                if holder is not None and is_dead_neighbour(holder):
+                    position = await self._take(session, POSITIONS.c.lease_owner == holder)
+        self._has_row = True
+        return position
 
-    async def _take(self, session: AsyncSession, when: ColumnElement[bool]) -> bool:
+    async def _take(self, session: AsyncSession, when: ColumnElement[bool]) -> int | None:
         now = utcnow()
         result = await session.execute(
-            update(ConsumerPosition)
-            .where(ConsumerPosition.group == self.name, when)
+            update(POSITIONS)
+            .where(POSITIONS.c.group == self.name, when)
             .values(lease_owner=self.owner, lease_until=now + self.lease, updated_at=now)
+            .returning(POSITIONS.c.position)
         )
-        return rows_affected(result) == 1
+        position: int | None = result.scalar_one_or_none()
+        return position
 
     async def release(self) -> None:
         async with self.db.writes() as session, session.begin():
@@ -155,6 +160,9 @@ class LogReader:
     async def fetch(self, after: int, limit: int) -> list[Message]:
         if self.tail is not None and (recent := self.tail.after(after, self._followed, limit)):
             return recent
+        if self.head is not None and (newest := await self.head.newest()) is not None:
+            if newest <= after:
+                return []
         query = select(
             LoggedEvent.position,
             LoggedEvent.topic,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader
+from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.messages import Message, storable
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
@@ -53,7 +54,9 @@ class KafkaBus(Bus):
         return KafkaGroupConsumer(processor, self.settings, self.topics).run
 
     def relay(self) -> Loop:
-        return KafkaRelay(self.db, self.settings, self.notifier, self.topics, self.tail).run
+        return KafkaRelay(
+            self.db, self.settings, self.notifier, self.topics, self.tail, self.head
+        ).run
 
     async def seek(self, group: ConsumerGroup, to: int | datetime, then: Rewound) -> bool:
         offsets = await seek_group(self.settings, self.topics, group.name, group.topics, to)
@@ -65,20 +68,14 @@ class KafkaBus(Bus):
     async def positions(self, groups: Iterable[ConsumerGroup]) -> dict[str, GroupPosition]:
         """Kafka's committed offsets and lag, plus the events of the group's topics that the
         relay has not yet moved to Kafka: they are published, and not consumed."""
+        wanted = {g.name: g.topics for g in groups}
+        offsets = await group_offsets(self.settings, self.topics, wanted)
         relayed = await LogReader(self.db, RELAY_NAME, None, 1).position()
         result = {}
-        for group in groups:
-            committed, lag = await group_offsets(
-                self.settings, self.topics, group.name, group.topics
-            )
-            unrelayed = await LogReader(self.db, RELAY_NAME, group.topics, 1).lag(relayed)
-            result[group.name] = GroupPosition(group.name, committed, lag + unrelayed)
+        for name, (committed, lag) in offsets.items():
+            unrelayed = await LogReader(self.db, RELAY_NAME, wanted[name], 1).lag(relayed)
+            result[name] = GroupPosition(name, committed, lag + unrelayed)
         return result
-
-    async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
-        """Nothing to read: each consumer sets its group's as it fetches, from the high-water
-        marks the broker sends with the messages (asking the broker for every group's offsets
-        at each scrape would cost seconds)."""
 
     async def ping(self) -> None:
         await ping(self.settings)
@@ -161,11 +158,12 @@ class KafkaRelay:
         notifier: LogNotifier,
         topics: KafkaTopics,
         tail: LogTail | None = None,
+        head: LogHead | None = None,
     ) -> None:
         self.settings = settings
         self.notifier = notifier
         self.topics = topics
-        self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds, tail)
+        self.reader = LogReader(db, RELAY_NAME, None, settings.lease_seconds, tail, head)
         self.db = db
         self.batch_size = max(settings.consumer_batch_size, 2000)
         self.poll_seconds = min(settings.consumer_poll_seconds, settings.lease_seconds / 3)
@@ -175,14 +173,15 @@ class KafkaRelay:
         backoff = 0.5
         try:
             while not stop.is_set():
-                if not await self.reader.acquire():
+                position = await self.reader.acquire()
+                if position is None:
                     await sleep_or_stop(stop, self.poll_seconds)
                     continue
                 try:
                     if producer is None:
                         producer = producer_for(self.settings)
                         await producer.start()
-                    await self._pump(producer, stop)
+                    await self._pump(producer, position, stop)
                     backoff = 0.5
                 except LeaseLost:
                     log.warning("relay lease lost")
@@ -203,11 +202,10 @@ class KafkaRelay:
             with contextlib.suppress(Exception):
                 await self.reader.release()
 
-    async def _pump(self, producer: AIOKafkaProducer, stop: asyncio.Event) -> None:
-        """Relay until the log is drained and an idle wait ends (then the caller renews the
-        lease). Batch k+1 is sent while batch k's acknowledgements are awaited; positions are
-        recorded in order, each once its whole batch is acknowledged."""
-        position = await self.reader.position()
+    async def _pump(self, producer: AIOKafkaProducer, position: int, stop: asyncio.Event) -> None:
+        """Relay from `position` until the log is drained and an idle wait ends (then the
+        caller renews the lease). Batch k+1 is sent while batch k's acknowledgements are
+        awaited; positions are recorded in order, each once its whole batch is acknowledged."""
         in_flight: tuple[list[asyncio.Future[object]], list[Message]] | None = None
         try:
             while not stop.is_set():
@@ -297,8 +295,6 @@ class KafkaGroupConsumer:
                     await consumer.stop()
 
     async def _loop(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        name = self.processor.group.name
-        lags: dict[TopicPartition, int] = {}
         assigned: set[TopicPartition] = set()
         while not stop.is_set():
             read = await self.fetch(consumer)
@@ -316,9 +312,6 @@ class KafkaGroupConsumer:
                 consumer.seek(tp, m.offset)
             if ends:
                 await self._commit(consumer, ends)
-            for tp, end in ends.items():
-                lags[tp] = max((consumer.highwater(tp) or end) - end, 0)
-            metrics.CONSUMER_LAG.labels(name).set(sum(lags.values()))
             await self.processor.tend_parked(stop)
 
     async def fetch(self, consumer: AIOKafkaConsumer) -> list[tuple[TopicPartition, Message]]:
@@ -378,24 +371,46 @@ async def _partitions(
 
 
 async def group_offsets(
-    settings: Settings, topics: KafkaTopics, group: str, names: Sequence[str]
-) -> tuple[int, int]:
-    """(events committed, lag) of a Kafka consumer group over its topics."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=topics.wire(group),
-        enable_auto_commit=False,
+    settings: Settings, topics: KafkaTopics, groups: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[int, int]]:
+    """(events committed, lag) of each Kafka consumer group over its topics (`groups`: names to
+    topics), asked of the broker by one admin client and one consumer in no group, not by a
+    consumer started in each group."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    ends_reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False
     )
-    await consumer.start()
+    await admin.start()
     try:
-        tps = await _partitions(consumer, topics, names)
-        if not tps:
-            return 0, 0
-        ends = await consumer.end_offsets(tps)
-        committed = {tp: (await consumer.committed(tp)) or 0 for tp in tps}
-        return sum(committed.values()), sum(max(ends[tp] - committed[tp], 0) for tp in tps)
+        await ends_reader.start()
+        wire = sorted({topics.wire(t) for names in groups.values() for t in names})
+        described = await admin.describe_topics(wire) if wire else []
+        held = [
+            TopicPartition(t["topic"], p["partition"])
+            for t in described
+            if t["error_code"] == 0  # a topic not created yet holds nothing
+            for p in t["partitions"]
+        ]
+        ends = await ends_reader.end_offsets(held) if held else {}
+        result = {}
+        for group, names in groups.items():
+            mine = {topics.wire(n) for n in names}
+            tps = [tp for tp in held if tp.topic in mine]
+            found = (
+                await admin.list_consumer_group_offsets(topics.wire(group), partitions=tps)
+                if tps
+                else {}
+            )
+            # -1, or no answer: the group never committed there.
+            committed = {tp: max(found[tp].offset, 0) if tp in found else 0 for tp in tps}
+            lag = sum(max(ends[tp] - committed[tp], 0) for tp in tps)
+            result[group] = (sum(committed.values()), lag)
+        return result
     finally:
-        await consumer.stop()
+        with contextlib.suppress(Exception):
+            await ends_reader.stop()
+        with contextlib.suppress(Exception):
+            await admin.close()
 
 
 async def seek_group(

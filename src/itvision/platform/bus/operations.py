@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itvision.platform.bus import eventlog, parking
+from itvision.platform.bus import eventlog, head, parking
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent, ParkedEvent
 from itvision.platform.errors import InvalidInput, NotFound
@@ -226,4 +226,4 @@ async def position_before_last(
 
 
 async def last_position(platform: Platform) -> int:
-    return await eventlog.last_position(platform.db)
+    return await head.last_position(platform.db)

@@ -138,7 +138,8 @@ class GroupProcessor:
         return done
 
     def reassigned(self) -> None:
-        """This process now reads other partitions of the group (a Kafka rebalance)."""
+        """This process now reads other partitions of the group (a Kafka rebalance), or took
+        the group's lease on the SQL log: another process may have parked events there."""
         self._may_have_parked = True
 
     async def tend_parked(self, stop: asyncio.Event | None = None) -> None:
@@ -147,10 +148,12 @@ class GroupProcessor:
         dead letters past their deadline. Consumers call this after each batch and when idle."""
         moment = time.monotonic()
         since = moment - self._last_round
-        # Soon after the group moved on (what a parked event waits for may have come), but
-        # only if something may be parked: otherwise every batch would cost a read.
-        due = since >= self.parked_every_seconds or (
-            self._moved and self._may_have_parked and since >= self.parked_every_seconds / 5
+        # Only if something may be parked: otherwise every batch, and every idle poll, would
+        # cost a read. Then soon after the group moved on (what a parked event waits for may
+        # have come), and every `parked_every_seconds` anyway (deadlines must be seen to pass).
+        due = self._may_have_parked and (
+            since >= self.parked_every_seconds
+            or (self._moved and since >= self.parked_every_seconds / 5)
         )
         if not due:
             return

@@ -13,10 +13,10 @@ from datetime import datetime
 import structlog
 from sqlalchemy import func, select, update
 
-from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
 from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.eventlog import LogReader, ensure_position_row
+from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
@@ -37,6 +37,7 @@ class SqlLogBus(Bus):
             processor,
             self.notifier,
             self.tail,
+            self.head,
             batch_size=self.settings.consumer_batch_size,
             poll_seconds=self.settings.consumer_poll_seconds,
             lease_seconds=self.settings.lease_seconds,
@@ -96,13 +97,6 @@ class SqlLogBus(Bus):
             )
         return result
 
-    async def report_lag(self, groups: Iterable[ConsumerGroup]) -> None:
-        """Every group's, wherever it runs (this process or a worker): read when the metrics
-        are, not by each consumer as it goes (a count of the log per group every second,
-        whether anyone looks or not)."""
-        for name, position in (await self.positions(groups)).items():
-            metrics.CONSUMER_LAG.labels(name).set(position.lag)
-
     async def ping(self) -> None:
         await asyncio.wait_for(self.db.ping(), 2.0)
 
@@ -121,6 +115,7 @@ class SqlLogConsumer:
         processor: GroupProcessor,
         notifier: LogNotifier,
         tail: LogTail | None,
+        head: LogHead,
         *,
         batch_size: int,
         poll_seconds: float,
@@ -133,7 +128,7 @@ class SqlLogConsumer:
         self.renew_seconds = lease_seconds / 3
         self.topics = processor.group.topics
         self.reader = LogReader(
-            db, processor.group.name, processor.group.topics, lease_seconds, tail
+            db, processor.group.name, processor.group.topics, lease_seconds, tail, head
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -148,12 +143,15 @@ class SqlLogConsumer:
                     # Each advance renews the lease and detects its loss; an idle group renews
                     # it here, before it runs out. Taking it (again) re-reads the position,
                     # which a replay may have moved.
-                    if not await self.reader.acquire():
+                    taken = await self.reader.acquire()
+                    if taken is None:
                         holding = False
                         await sleep_or_stop(stop, self.poll_seconds)
                         continue
-                    holding, renewed = True, time.monotonic()
-                    position = await self.reader.position()
+                    if not holding:
+                        # Another process may have read for the group, and parked events.
+                        self.processor.reassigned()
+                    holding, renewed, position = True, time.monotonic(), taken
                 batch = await self.reader.fetch(position, self.batch_size)
                 done = 0
                 try:
