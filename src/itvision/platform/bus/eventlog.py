@@ -160,9 +160,9 @@ class LogReader:
     async def fetch(self, after: int, limit: int) -> list[Message]:
         if self.tail is not None and (recent := self.tail.after(after, self._followed, limit)):
             return recent
-        if self.head is not None and (newest := await self.head.newest()) is not None:
-            if newest <= after:
-                return []
+        newest = await self.head.newest() if self.head is not None else None
+        if newest is not None and newest <= after:
+            return []  # the log has not grown since this process was last woken
         query = select(
             LoggedEvent.position,
             LoggedEvent.topic,

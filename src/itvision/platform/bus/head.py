@@ -3,7 +3,7 @@
 An idle reader (a consumer group on the SQL log, the Kafka relay) wakes every poll in case
 another process appended events that nothing told this one about: on SQLite nothing does, and
 on PostgreSQL a NOTIFY can be lost while the listener reconnects. Eleven groups each reading
-the table at every poll cost a process about a third of a core doing nothing; asking this
+the table at every poll cost a process about a quarter of a core doing nothing; asking this
 first, they read the table only when the log grew past them.
 
 A head read since the last wake of the notifier is trusted: this process's own commits wake
