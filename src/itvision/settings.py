@@ -87,7 +87,9 @@ class Settings(BaseSettings):
     )
     lease_seconds: float = Field(default=15.0, gt=0)
     inbox_retention_days: float = Field(
-        default=7.0, gt=0, description="How long a consumer remembers an applied event's id"
+        default=7.0,
+        gt=0,
+        description="On Kafka, how long a consumer remembers an applied event's id",
     )
     stop_grace_seconds: float = Field(
         default=30.0, gt=0, description="How long a stop waits for in-flight events"

@@ -1,6 +1,7 @@
 """A process restarted on the same host after a kill -9 takes its dead predecessor's SQL-log
 lease at once instead of waiting for it to run out; a live holder, or one of another host, keeps
-it."""
+it. A process that lost the lease commits nothing: on the SQL log the position, moved in the
+effects' transaction under the lease, is what makes each event's effects happen once."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ import pytest
 from sqlalchemy import update
 
 from itvision.platform.bus.eventlog import LogReader, ensure_position_row, this_host
+from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition
 from itvision.platform.events import utcnow
 from tests.conftest import COMBINATIONS
-from tests.demo_engine import DemoGroup
+from tests.demo_engine import DemoGroup, applied, applied_count
 from tests.platform.test_delivery import publish, wait_applied
+from tests.support.buses import caught_up
 
 ON_THE_SQL_LOG = [c for c in COMBINATIONS if "sqllog" in str(c.id)]
 
@@ -72,3 +75,32 @@ async def test_a_live_holder_or_another_hosts_keeps_the_lease(make_platform):
     # Dead on this host: taken.
     await held_by(platform, "some-group", f"{this_host()}:{await a_dead_pid()}:cafe0004")
     assert await reader.acquire() == 0  # taken, at the position the group had
+
+
+@pytest.mark.parametrize("backend_settings", ON_THE_SQL_LOG, indirect=True)
+async def test_a_batch_finished_after_the_lease_was_taken_away_is_applied_by_the_new_holder_only(
+    make_platform,
+):
+    demo = DemoGroup()
+    platform = await make_platform(demo.group)
+    await publish(platform, "s1", range(5))
+    slow = LogReader(platform.db, demo.name, demo.group.topics, 60.0)
+    assert await slow.acquire() == 0
+    batch = await slow.fetch(0, 100)
+    # While it works on the batch, another process takes the group over (its lease had run
+    # out, say), then lets it go.
+    await held_by(platform, demo.name, f"elsewhere:{os.getpid()}:cafe0005")
+    with pytest.raises(LeaseLost):
+        await platform.processor(demo.group).process(batch, slow.advance)
+    assert await applied_count(platform, demo.name) == 0
+    async with platform.db.writes() as session, session.begin():
+        await session.execute(
+            update(ConsumerPosition)
+            .where(ConsumerPosition.group == demo.name)
+            .values(lease_owner=None, lease_until=None)
+        )
+
+    await platform.start()
+    await wait_applied(platform, demo.name, 5)
+    await caught_up(platform)
+    assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == list(range(5))

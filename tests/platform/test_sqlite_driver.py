@@ -1,6 +1,7 @@
 """The SQLite driver: writers of a process take turns (no lost update, no 'database is locked'
-under load), a failed transaction gives its turn back, reads are not held up by writers, and
-a long write transaction lets the rest of the process run."""
+under load), also those of two engines on one file, a failed transaction gives its turn back,
+reads are not held up by writers, and a long write transaction lets the rest of the process
+run."""
 
 from __future__ import annotations
 
@@ -40,6 +41,31 @@ async def count(db: Database) -> int:
 async def test_concurrent_writers_take_turns_and_lose_nothing(db):
     await asyncio.gather(*(increment(db) for _ in range(200)))
     assert await count(db) == 200
+
+
+async def test_writers_of_two_engines_on_one_file_take_turns_without_stopping_the_process(
+    db, tmp_path
+):
+    # Two platforms of one process on one file (a worker and the API in one test, say): a
+    # writer of the second that met the first's lock in SQLite's busy handler would block the
+    # event loop the first needs to finish, until the 30 s busy timeout.
+    other = Database(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    holding = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with db.writes() as session, session.begin():
+            await session.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"))
+            holding.set()
+            await asyncio.sleep(0.3)
+
+    try:
+        first = asyncio.create_task(slow_writer())
+        await holding.wait()
+        await asyncio.wait_for(increment(other), 10)
+        await first
+    finally:
+        await other.dispose()
+    assert await count(db) == 2
 
 
 async def test_a_failed_write_gives_its_turn_back(db):

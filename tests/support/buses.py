@@ -1,6 +1,7 @@
 """What the behaviour suite needs from each bus beyond the interface: waiting until every group
-has caught up (through the interface), and the few things only a test does to one backend (a
-foreign producer writing to the log, a relay dying between sending and recording)."""
+has caught up (through the interface) or one group took an event in, and the few things only a
+test does to one backend (a foreign producer writing to the log, a relay dying between sending
+and recording)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from itvision.platform import metrics
 from itvision.platform.bus.base import Loop
 from itvision.platform.bus.kafka import KafkaBus, KafkaGroupConsumer
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.processor import GroupProcessor
-from itvision.platform.bus.tables import LoggedEvent
+from itvision.platform.bus.tables import ConsumerPosition, InboxEntry, LoggedEvent
 from itvision.platform.system import Platform
 from tests.conftest import eventually
 
@@ -33,6 +34,23 @@ async def caught_up(platform: Platform, timeout: float = 30.0) -> None:
         return all(p.lag == 0 for p in positions.values())
 
     await eventually(at_head, timeout, "every group at the head of the log")
+
+
+async def applied(platform: Platform, group: str, event_id: str, timeout: float = 30.0) -> None:
+    """Wait until `group` has taken the event in: its inbox holds it where the bus may deliver
+    it again (Kafka), its position has passed it on the SQL log."""
+
+    async def taken_in() -> bool:
+        async with platform.db.reads() as session:
+            if platform.bus.redelivers:
+                return await session.get(InboxEntry, (group, event_id)) is not None
+            at = select(LoggedEvent.position).where(LoggedEvent.event_id == event_id)
+            passed = select(ConsumerPosition.group).where(
+                ConsumerPosition.group == group, ConsumerPosition.position >= at.scalar_subquery()
+            )
+            return await session.scalar(passed) is not None
+
+    await eventually(taken_in, timeout, f"{group} to apply event {event_id}")
 
 
 async def write_foreign(platform: Platform, topic: str, key: str, values: list[bytes]) -> None:

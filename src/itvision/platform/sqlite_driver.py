@@ -10,10 +10,12 @@ write that SQLite gives a database, and a hop would let every other ready task r
 it resumes, stretching that turn under load. Its events and COMMIT are one call
 (`commit_with`).
 
-Write transactions (`BEGIN IMMEDIATE`, see `db.py`) first take the database's in-process
+Write transactions (`BEGIN IMMEDIATE`, see `db.py`) first take the database file's in-process
 write lock, first come first served: the writers of one process (API requests, every
-consumer group, the relay, jobs) queue there instead of in SQLite's busy handler, which
-sleeps 1, 2, 5 … 100 ms between tries and so lets a waiter sleep long after the lock is free.
+consumer group, the relay, jobs, every engine opened on the file) queue there instead of in
+SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between tries and so lets a waiter sleep
+long after the lock is free, and which blocks the event loop: a writer of the process that met
+another's lock there would stop the very loop the holder needs to finish.
 Another process on the same file (a CLI command beside `serve`) still meets SQLite's own lock
 and its busy timeout.
 
@@ -24,9 +26,11 @@ It plugs into SQLAlchemy as the DBAPI module of its `sqlite+aiosqlite` dialect
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -315,7 +319,7 @@ class AsyncSqliteCursor:
 
 
 class WriteLock:
-    """The database's writers in this process, served in the order they came."""
+    """The writers of a database file in this process, served in the order they came."""
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
@@ -334,6 +338,18 @@ class WriteLock:
 
     def release(self) -> None:
         self._lock.release()
+
+
+# Per event loop (an asyncio lock belongs to one), then per file.
+_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriteLock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def writers_of(database: str) -> WriteLock:
+    """The one write lock of the file `database` in this process, whichever engine opens it."""
+    files = _WRITERS.setdefault(asyncio.get_running_loop(), {})
+    return files.setdefault(os.path.realpath(database), WriteLock())
 
 
 class AdaptedSqliteConnection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connection):
@@ -374,7 +390,6 @@ class AsyncSqlite(AsyncAdapt_dbapi_module):
     def __init__(self) -> None:
         super().__init__(sqlite3, dbapi_module=sqlite3)
         self.sqlite = sqlite3
-        self.writers = WriteLock()
         for name in (
             "DatabaseError",
             "Error",
@@ -393,6 +408,6 @@ class AsyncSqlite(AsyncAdapt_dbapi_module):
 
     def connect(self, database: str, **kwargs: Any) -> AdaptedSqliteConnection:
         kwargs.pop("async_creator_fn", None)
-        connection = await_(AsyncSqliteConnection(self.writers).open(database, **kwargs))
+        connection = await_(AsyncSqliteConnection(writers_of(database)).open(database, **kwargs))
         # It is one (SQLAlchemy's protocol also asks for a catch-all __getattr__ it never uses).
         return AdaptedSqliteConnection(self, cast("AsyncIODBAPIConnection", connection))

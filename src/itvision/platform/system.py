@@ -96,6 +96,7 @@ class Platform:
             retry_budget_seconds=min(30.0, settings.lease_seconds / 3),
             parked_every_seconds=5 * settings.consumer_poll_seconds,
             reads=self.db.reads,
+            inbox=self.bus.redelivers,
         )
 
     def group(self, name: str) -> ConsumerGroup:

@@ -22,11 +22,12 @@ from itvision.engines.order.rules.totals import vat_inside
 from itvision.engines.order.services.checkout import place_order
 from itvision.engines.payment.events import PaymentFailed, PaymentSucceeded
 from itvision.engines.shipping.events import ShipmentDelivered, ShipmentDispatched
-from itvision.platform.bus.tables import InboxEntry, LoggedEvent
+from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import Payload, utcnow
 from itvision.platform.system import Platform
 from tests.conftest import eventually
 from tests.support.api import ApiClient
+from tests.support.buses import applied as applied_by
 
 CUSTOMER = "cust-awa"
 OTHER_CUSTOMER = "cust-koffi"
@@ -152,13 +153,8 @@ async def emit(platform: Platform, source: str, payload: Payload) -> str:
 
 
 async def applied(platform: Platform, event_id: str, group: str = SOURCE) -> None:
-    """Wait until `group` applied the event (it is in the group's inbox)."""
-
-    async def done() -> bool:
-        async with platform.db.reads() as session:
-            return await session.get(InboxEntry, (group, event_id)) is not None
-
-    await eventually(done, 30, f"{group} to apply event {event_id}")
+    """Wait until `group` applied the event."""
+    await applied_by(platform, group, event_id)
 
 
 async def published(platform: Platform, topic: str, order_id: str | None = None) -> list[dict]:

@@ -13,9 +13,10 @@ from itvision.engines.catalog.events import ProductCreated
 from itvision.engines.order.events import OrderCancelled, OrderLine, OrderPlaced
 from itvision.engines.payment.events import PaymentSucceeded
 from itvision.engines.promotion.events import SOURCE
-from itvision.platform.bus.tables import InboxEntry, LoggedEvent
+from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import utcnow
 from tests.conftest import eventually
+from tests.support.buses import applied as applied_by
 
 
 async def published(platform, topic: str) -> list[dict[str, Any]]:
@@ -45,13 +46,8 @@ async def emit(platform, source: str, payload) -> str:
 
 
 async def wait_applied(platform, event_id: str, group: str = SOURCE) -> None:
-    """Wait until `group` has applied the event (it is in the group's inbox)."""
-
-    async def applied() -> bool:
-        async with platform.db.reads() as session:
-            return await session.get(InboxEntry, (group, event_id)) is not None
-
-    await eventually(applied, 30, f"{group} to apply event {event_id}")
+    """Wait until `group` applied the event."""
+    await applied_by(platform, group, event_id)
 
 
 async def add_product(

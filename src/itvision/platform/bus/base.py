@@ -3,9 +3,9 @@ carries the events. Two implementations stand behind it, chosen once from the se
 `bus_for`: the embedded SQL log (`sqllog.SqlLogBus`, the outbox table is the log) and Kafka
 (`kafka.KafkaBus`, a relay moves the outbox to the broker). Nothing else knows which one runs.
 
-Both share the outbox (the `event_log` table), the inbox, the dead-letter store and the
-consumer runtime (`processor`); a bus only decides how committed events reach the consumer
-groups and where each group's position is kept.
+Both share the outbox (the `event_log` table), the dead-letter store and the consumer runtime
+(`processor`); a bus decides how committed events reach the consumer groups, where each group's
+position is kept, and whether the groups need an inbox (`redelivers`).
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class Bus(ABC):
     (one read per poll for them all)."""
 
     name: ClassVar[str]
+    redelivers: ClassVar[bool]
+    """Whether an event a group applied may reach it again (Kafka: after a rebalance, or a
+    crash between the commit of the effects and that of the offset), so that each group keeps
+    the ids of the events it applied in an inbox, in the effects' transaction, and skips them."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db

@@ -45,6 +45,7 @@ RELAY_NAME = "__relay__"
 
 class KafkaBus(Bus):
     name = "kafka"
+    redelivers = True
 
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__(db, settings)

@@ -92,6 +92,8 @@ async def replay_dead_letter(platform: Platform, letter_id: int) -> None:
     letter = await get_dead_letter(platform, letter_id)
     try:
         await platform.processor(letter.group).apply_dead_letter(letter)
+    except NotFound:
+        raise
     except Exception as exc:
         async with platform.db.writes() as session, session.begin():
             await session.execute(

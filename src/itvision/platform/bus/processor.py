@@ -1,8 +1,9 @@
 """Applies messages to a consumer group's handlers, the same way on both backends.
 
-- A batch of messages is applied in one transaction: the handlers' effects, the inbox rows that
-  mark each event as taken in, and (on the SQL log) the group's new position. An event already
-  in the inbox is skipped, so redelivery has no second effect.
+- A batch of messages is applied in one transaction: the handlers' effects and, on the SQL log,
+  the group's new position (so an applied event is never read again). On Kafka, which may
+  deliver an event again, the transaction also holds the inbox rows that mark each event as
+  taken in: an event already in the inbox is skipped, so redelivery has no second effect.
 - If a handler fails, the batch is rolled back; the events before the failing one are applied
   together again, and the failing one alone, retried with exponential backoff; after the last
   attempt it goes to the dead-letter store with its error and the group moves on. The backoff
@@ -25,10 +26,10 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import delete, insert
+from sqlalchemy import CursorResult, delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itvision.platform import metrics
@@ -38,7 +39,7 @@ from itvision.platform.bus.decoding import Unreadable, decode
 from itvision.platform.bus.messages import Message, as_text, storable
 from itvision.platform.bus.tables import DeadLetter, InboxEntry, ParkedEvent
 from itvision.platform.db import upsert_insert
-from itvision.platform.errors import NotYet
+from itvision.platform.errors import NotFound, NotYet
 from itvision.platform.events import Event, utcnow
 from itvision.platform.logs import CURRENT_EVENT
 from itvision.platform.stopping import sleep_or_stop
@@ -102,8 +103,10 @@ class GroupProcessor:
         retry_budget_seconds: float = 5.0,
         parked_every_seconds: float = 5.0,
         reads: async_sessionmaker[AsyncSession] | None = None,
+        inbox: bool = True,
     ) -> None:
         self.group = group
+        self.inbox = inbox
         self.uows = uows
         self.reads = reads or uows.sessions
         self.max_attempts = max_attempts
@@ -352,14 +355,15 @@ class GroupProcessor:
         self, session: AsyncSession, items: Sequence[Item]
     ) -> list[tuple[int, Item]]:
         """The items to handle now, with their index: a live event whose inbox row is new (a
-        redelivered one conflicts and is skipped), a parked one whose row this transaction
-        deleted (another process may have applied it). Unreadable messages are dead-lettered."""
+        redelivered one conflicts and is skipped; without an inbox, every live event), a parked
+        one whose row this transaction deleted (another process may have applied it).
+        Unreadable messages are dead-lettered."""
         fresh: dict[str, int] = {}
         for index, item in enumerate(items):
             if item.parked is None and isinstance(item.event, Event):
                 fresh.setdefault(str(item.event.id), index)
-        new: set[str] = set()
-        if fresh:
+        new: set[str] = set(fresh)
+        if fresh and self.inbox:
             # Writing the inbox rows first tells which events are new, in the effects'
             # transaction.
             inserted = await session.execute(
@@ -484,7 +488,13 @@ class GroupProcessor:
             raise ValueError(f"still unreadable: {event.reason}: {event.error}")
 
         async def leave_the_store(session: AsyncSession, _: Message) -> None:
-            await session.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
+            # Checked: two replays of one letter at once would otherwise both apply it (no
+            # inbox on the SQL log tells the second that the first did).
+            left = await session.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
+            if cast(CursorResult[Any], left).rowcount != 1:
+                raise NotFound(
+                    f"no dead letter {letter.id}: replayed or dropped meanwhile", field="letter_id"
+                )
 
         failure = await self._apply([Item(message, event)], leave_the_store)
         if failure is not None:

@@ -30,6 +30,10 @@ log = structlog.get_logger("itvision.sqllog")
 
 class SqlLogBus(Bus):
     name = "sql-log"
+    # A group's position moves in the transaction of its effects, checked against its lease,
+    # and the log holds each event id once (a unique column): an applied event is never read
+    # again, so the groups keep no inbox (a statement in every batch).
+    redelivers = False
 
     def consumer(self, processor: GroupProcessor) -> Loop:
         return SqlLogConsumer(
