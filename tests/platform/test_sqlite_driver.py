@@ -1,12 +1,13 @@
 """The SQLite driver: writers of a process take turns (no lost update, no 'database is locked'
 under load), also those of two engines on one file, a failed transaction gives its turn back,
-reads are not held up by writers, and a long write transaction lets the rest of the process
-run."""
+reads are not held up by writers, and neither a long write transaction nor another process's
+lock on the file stops the rest of the process."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import time
 
 import pytest
@@ -108,3 +109,46 @@ async def test_a_long_write_transaction_lets_the_process_run(db):
     assert ended - started > 0.3, "long enough for the check to mean something"
     during = [started, *(t for t in ticks if started < t < ended), ended]
     assert max(b - a for a, b in itertools.pairwise(during)) < 0.2
+
+
+HOLD_THE_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE counter SET n = n + 1 WHERE id = 1")
+print("holding", flush=True)
+time.sleep(1.0)
+conn.execute("COMMIT")
+"""
+
+
+async def test_waiting_for_another_process_s_lock_lets_the_process_run(db, tmp_path):
+    # A CLI command beside `serve` holds the file's write lock for a second.
+    other = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_THE_LOCK,
+        str(tmp_path / "driver.db"),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert other.stdout is not None
+    assert await other.stdout.readline() == b"holding\n"
+    ticks: list[float] = []
+    done = asyncio.Event()
+
+    async def heartbeat() -> None:
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.001)
+
+    beat = asyncio.create_task(heartbeat())
+    started = time.perf_counter()
+    await asyncio.wait_for(increment(db), 10)
+    ended = time.perf_counter()
+    done.set()
+    await beat
+    await other.wait()
+    assert ended - started > 0.3, "it waited for the other process's commit"
+    during = [started, *(t for t in ticks if started < t < ended), ended]
+    assert max(b - a for a, b in itertools.pairwise(during)) < 0.2
+    assert await count(db) == 2

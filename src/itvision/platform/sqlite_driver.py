@@ -1,23 +1,23 @@
-"""SQLite for asyncio: reads cost one thread hop per statement, writes none, and the writers
-of a process take turns first come, first served.
+"""SQLite for asyncio: reads cost one thread hop per statement, write transactions one, and
+the writers of a process take turns first come, first served.
 
 SQLAlchemy's aiosqlite adapter costs a thread hop for each of a statement's cursor, execute,
 fetch and close, and one more for BEGIN: seven hops for a unit of work that inserts one event.
 Here each connection has its own thread, and a read statement runs there as one call (execute,
 fetch every row, close), with its transaction's BEGIN folded into it. A write transaction
-runs its statements on the event loop itself, without yielding: it holds the one turn to
-write that SQLite gives a database, and a hop would let every other ready task run before
-it resumes, stretching that turn under load. Its events and COMMIT are one call
-(`commit_with`).
+sends its BEGIN IMMEDIATE in the thread (the one wait it may have, see below), then runs its
+statements on the event loop itself, without yielding: it holds the one turn to write that
+SQLite gives a database, and a hop would let every other ready task run before it resumes,
+stretching that turn under load. Its events and COMMIT are one call (`commit_with`).
 
 Write transactions (`BEGIN IMMEDIATE`, see `db.py`) first take the database file's in-process
 write lock, first come first served: the writers of one process (API requests, every
 consumer group, the relay, jobs, every engine opened on the file) queue there instead of in
 SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between tries and so lets a waiter sleep
 long after the lock is free, and which blocks the event loop: a writer of the process that met
-another's lock there would stop the very loop the holder needs to finish.
-Another process on the same file (a CLI command beside `serve`) still meets SQLite's own lock
-and its busy timeout.
+another's lock there would stop the very loop the holder needs to finish. A writer of
+another process on the same file (a CLI command beside `serve`) is waited for in SQLite's
+busy handler, up to its timeout, in the connection's thread: the process runs on meanwhile.
 
 It plugs into SQLAlchemy as the DBAPI module of its `sqlite+aiosqlite` dialect
 (`create_async_engine(url, module=AsyncSqlite())`), so URLs, types and SQL are unchanged.
@@ -135,9 +135,27 @@ class AsyncSqliteConnection:
                 await asyncio.sleep(0)
                 self._ran_since = time.monotonic()
             return call()
+        return await self._in_thread(call)
+
+    async def _in_thread(self, call: Callable[[], T]) -> T:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._thread.calls.put((future, call))
         return await future
+
+    async def _send_begin(self) -> str | None:
+        """The pending BEGIN, for the caller to send with its statement, or None: none is
+        pending, or it begins a write transaction. That BEGIN IMMEDIATE is sent alone, in the
+        connection's thread: when another process (a CLI command beside `serve`) holds the
+        file's lock, SQLite's busy handler sleeps there, not on the event loop."""
+        begin, self._begin = self._begin, None
+        if begin is None:
+            return None
+        self._in_transaction = True
+        if not self._holds_write_lock:
+            return begin
+        raw = self.raw
+        await self._in_thread(lambda: raw.execute(begin))
+        return None
 
     async def open(self, database: str, **kwargs: Any) -> AsyncSqliteConnection:
         # Every call runs on this connection's thread; reading its isolation level need not.
@@ -179,7 +197,7 @@ class AsyncSqliteConnection:
 
     async def execute(self, statement: str, parameters: Any, *, many: bool = False) -> _Results:
         raw = self.raw
-        begin, self._begin = self._begin, None
+        begin = await self._send_begin()
 
         def call() -> _Results:
             if begin is not None:
@@ -193,8 +211,6 @@ class AsyncSqliteConnection:
             finally:
                 cursor.close()
 
-        if begin is not None:
-            self._in_transaction = True
         return await self.run(call)
 
     async def commit_with(
@@ -204,10 +220,9 @@ class AsyncSqliteConnection:
         write transaction's turn, without a thread hop (a bulk of events goes in chunks,
         letting the process run in between). Returns the rows its RETURNING clause gave."""
         raw = self.raw
-        begin, self._begin = self._begin, None
         returned: list[Any] = []
         try:
-            if begin is not None:
+            if (begin := await self._send_begin()) is not None:
                 await self.run(lambda: raw.execute(begin))
             pending = iter(rows)
             while chunk := list(islice(pending, COMMIT_CHUNK_ROWS)):
