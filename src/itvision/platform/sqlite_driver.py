@@ -1,14 +1,14 @@
-"""SQLite for asyncio: reads cost one thread hop per statement, write transactions one, and
-the writers of a process take turns first come, first served.
+"""SQLite for asyncio: reads cost one thread hop per statement, writes none, and the writers
+of a process take turns first come, first served.
 
 SQLAlchemy's aiosqlite adapter costs a thread hop for each of a statement's cursor, execute,
 fetch and close, and one more for BEGIN: seven hops for a unit of work that inserts one event.
 Here each connection has its own thread, and a read statement runs there as one call (execute,
 fetch every row, close), with its transaction's BEGIN folded into it. A write transaction
-sends its BEGIN IMMEDIATE in the thread (the one wait it may have, see below), then runs its
-statements on the event loop itself, without yielding: it holds the one turn to write that
-SQLite gives a database, and a hop would let every other ready task run before it resumes,
-stretching that turn under load. Its events and COMMIT are one call (`commit_with`).
+runs its statements on the event loop itself, without yielding: it holds the one turn to
+write that SQLite gives a database, and a hop would let every other ready task run before
+it resumes, stretching that turn under load. Its events and COMMIT are one call
+(`commit_with`).
 
 Write transactions (`BEGIN IMMEDIATE`, see `db.py`) first take the database file's in-process
 write lock, first come first served: the writers of one process (API requests, every
@@ -17,7 +17,8 @@ SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between tries and so lets
 long after the lock is free, and which blocks the event loop: a writer of the process that met
 another's lock there would stop the very loop the holder needs to finish. A writer of
 another process on the same file (a CLI command beside `serve`) is waited for in SQLite's
-busy handler, up to its timeout, in the connection's thread: the process runs on meanwhile.
+busy handler, up to its timeout, but in the connection's thread: a BEGIN IMMEDIATE that finds
+the lock taken fails at once on the loop and is sent again there, and the process runs on.
 
 It plugs into SQLAlchemy as the DBAPI module of its `sqlite+aiosqlite` dialect
 (`create_async_engine(url, module=AsyncSqlite())`), so URLs, types and SQL are unchanged.
@@ -85,6 +86,21 @@ class _ConnectionThread(threading.Thread):
                     future.get_loop().call_soon_threadsafe(_succeed, future, result)
 
 
+def _begun_at_once(raw: sqlite3.Connection, begin: str, busy_timeout_ms: int) -> bool:
+    """Send `begin` unless another connection holds the lock it asks for: then False at once,
+    instead of SQLite's busy handler sleeping until the lock is free (up to its timeout)."""
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        raw.execute(begin)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+    return True
+
+
 def _returned(raw: sqlite3.Connection, statement: str, values: list[Any]) -> list[Any]:
     return raw.execute(statement, values).fetchall()
 
@@ -123,6 +139,7 @@ class AsyncSqliteConnection:
         self._in_transaction = False
         self._holds_write_lock = False
         self._ran_since = float("inf")  # when the write transaction last let others run
+        self._busy_timeout_ms = 5000  # sqlite3's default, until `open` is told another
 
     async def run(self, call: Callable[[], T]) -> T:
         if self._holds_write_lock:
@@ -144,9 +161,10 @@ class AsyncSqliteConnection:
 
     async def _send_begin(self) -> str | None:
         """The pending BEGIN, for the caller to send with its statement, or None: none is
-        pending, or it begins a write transaction. That BEGIN IMMEDIATE is sent alone, in the
-        connection's thread: when another process (a CLI command beside `serve`) holds the
-        file's lock, SQLite's busy handler sleeps there, not on the event loop."""
+        pending, or it begins a write transaction. That BEGIN IMMEDIATE is tried at once,
+        without waiting; only if another process (a CLI command beside `serve`) holds the
+        file's lock is it sent again in the connection's thread, where SQLite's busy handler
+        waits for it without stopping the event loop."""
         begin, self._begin = self._begin, None
         if begin is None:
             return None
@@ -154,12 +172,14 @@ class AsyncSqliteConnection:
         if not self._holds_write_lock:
             return begin
         raw = self.raw
-        await self._in_thread(lambda: raw.execute(begin))
+        if not _begun_at_once(raw, begin, self._busy_timeout_ms):
+            await self._in_thread(lambda: raw.execute(begin))
         return None
 
     async def open(self, database: str, **kwargs: Any) -> AsyncSqliteConnection:
         # Every call runs on this connection's thread; reading its isolation level need not.
         kwargs["check_same_thread"] = False
+        self._busy_timeout_ms = round(1000 * kwargs.get("timeout", 5.0))
         self._raw = await self.run(lambda: sqlite3.connect(database, **kwargs))
         return self
 
