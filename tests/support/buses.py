@@ -11,14 +11,15 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from sqlalchemy import insert, select
+from sqlalchemy import exists, func, insert, select
 
 from itvision.platform import metrics
+from itvision.platform.bus import operations
 from itvision.platform.bus.base import Loop
 from itvision.platform.bus.kafka import KafkaBus, KafkaGroupConsumer
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.processor import GroupProcessor
-from itvision.platform.bus.tables import ConsumerPosition, InboxEntry, LoggedEvent
+from itvision.platform.bus.tables import ConsumerPosition, DeadLetter, InboxEntry, LoggedEvent
 from itvision.platform.system import Platform
 from tests.conftest import eventually
 
@@ -34,6 +35,39 @@ async def caught_up(platform: Platform, timeout: float = 30.0) -> None:
         return all(p.lag == 0 for p in positions.values())
 
     await eventually(at_head, timeout, "every group at the head of the log")
+
+
+async def settled(
+    platform: Platform, group: str, *, parked: int | None = 0, timeout: float = 30.0
+) -> None:
+    """Wait until `group` has applied every event it follows, `parked` of them still waiting
+    (None: any number).
+    On Kafka the lag alone can read 0 a little early on the test broker (see `caught_up`): there
+    every event of the group's topics in the outbox must also be taken in or dead-lettered."""
+
+    async def done() -> bool:
+        status = next(s for s in await operations.group_statuses(platform) if s.group == group)
+        return (
+            status.lag == 0
+            and parked in (None, status.parked)
+            and await _took_in_the_outbox(platform, group)
+        )
+
+    await eventually(done, timeout, f"{group} to catch up ({parked} parked)")
+
+
+async def _took_in_the_outbox(platform: Platform, group: str) -> bool:
+    if not platform.bus.redelivers:
+        return True  # the SQL log's lag, counted from the group's position, is exact
+    topics = platform.group(group).topics
+    event_id = LoggedEvent.event_id
+    taken_in = exists().where(InboxEntry.group == group, InboxEntry.event_id == event_id)
+    given_up = exists().where(DeadLetter.group == group, DeadLetter.event_id == event_id)
+    missing = select(func.count()).where(~taken_in, ~given_up)
+    if topics is not None:
+        missing = missing.where(LoggedEvent.topic.in_(topics))
+    async with platform.db.reads() as session:
+        return await session.scalar(missing.select_from(LoggedEvent)) == 0
 
 
 async def applied(platform: Platform, group: str, event_id: str, timeout: float = 30.0) -> None:

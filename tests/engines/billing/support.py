@@ -20,11 +20,10 @@ from itvision.engines.order.events import (
     RefundedLine,
 )
 from itvision.engines.payment.events import PaymentMethod, PaymentSucceeded
-from itvision.platform.bus import operations
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import Payload, utcnow
 from itvision.platform.system import Platform
-from tests.conftest import eventually
+from tests.support.buses import settled as settled_group
 
 CUSTOMER = "cust-awa"
 # 2 laptops at 300 000 less 10 000, a mouse at 15 000, delivery 4 400: 609 400 VAT included.
@@ -184,12 +183,7 @@ async def published(platform: Platform, topic: str) -> list[dict[str, Any]]:
 
 async def settled(platform: Platform, *, parked: int = 0) -> None:
     """Wait until billing has read every event it follows, `parked` of them still waiting."""
-
-    async def caught_up() -> bool:
-        status = next(s for s in await operations.group_statuses(platform) if s.group == SOURCE)
-        return status.lag == 0 and status.parked == parked
-
-    await eventually(caught_up, 30, f"billing to catch up ({parked} parked)")
+    await settled_group(platform, SOURCE, parked=parked)
 
 
 def year_of(moment: str | datetime) -> int:

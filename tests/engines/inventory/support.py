@@ -12,11 +12,10 @@ from itvision.engines.inventory.commands import ReceiveStock, RegisterProduct
 from itvision.engines.inventory.models import Movement, Reservation, StockLevel
 from itvision.engines.inventory.services.items import register_product
 from itvision.engines.inventory.services.stock import receive_stock
-from itvision.platform.bus import operations
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import Payload
 from itvision.platform.system import Platform
-from tests.conftest import eventually
+from tests.support.buses import settled as settled_group
 
 STAFF = "staff"
 UNIT_COST = 250_000
@@ -91,9 +90,4 @@ async def publish(platform: Platform, topic: str, payload: Payload, source: str)
 
 async def settled(platform: Platform) -> None:
     """Wait until the inventory engine has applied every event it follows."""
-
-    async def caught_up() -> bool:
-        statuses = await operations.group_statuses(platform)
-        return next(s for s in statuses if s.group == "inventory-engine").lag == 0
-
-    await eventually(caught_up, 20, "inventory-engine to catch up")
+    await settled_group(platform, "inventory-engine", parked=None)

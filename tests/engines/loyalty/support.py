@@ -18,12 +18,11 @@ from itvision.engines.order.events import (
     OrderPlaced,
     OrderRefunded,
 )
-from itvision.platform.bus import operations
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import Payload, utcnow
 from itvision.platform.system import Platform
-from tests.conftest import eventually
 from tests.support.api import ApiClient
+from tests.support.buses import settled as settled_group
 
 CUSTOMER = "cust-awa"
 
@@ -111,13 +110,7 @@ def product(product_id: str, category_path: list[str], brand: str | None = None)
 
 async def settled(platform: Platform) -> None:
     """Wait until loyalty has applied everything it follows, nothing parked."""
-
-    async def caught_up() -> bool:
-        statuses = await operations.group_statuses(platform)
-        status = next(s for s in statuses if s.group == SOURCE)
-        return status.lag == 0 and status.parked == 0
-
-    await eventually(caught_up, 30, "loyalty-engine to catch up")
+    await settled_group(platform, SOURCE)
 
 
 async def balance(api: ApiClient, customer_id: str = CUSTOMER) -> dict[str, Any]:

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from itvision.engines.inventory.events import ReservationConfirmed, ReservedLine
 from itvision.engines.order.events import OrderCancelled, OrderLine, OrderPlaced, OrderRefunded
 from itvision.engines.shipping.events import ShipmentDelivered
-from itvision.platform.bus import operations
 from itvision.platform.bus.tables import LoggedEvent
 from itvision.platform.events import utcnow
-from tests.conftest import eventually
+from tests.support.buses import settled as settled_group
 
 CUSTOMER = "cust-1"
 
@@ -120,13 +119,7 @@ async def published(platform, topic: str, order_id: str | None = None) -> list[d
 async def settled(platform) -> None:
     """Wait until the payment engine has applied every event it follows, those it parked
     until their order came included."""
-
-    async def caught_up() -> bool:
-        statuses = await operations.group_statuses(platform)
-        status = next(s for s in statuses if s.group == "payment-engine")
-        return status.lag == 0 and status.parked == 0
-
-    await eventually(caught_up, 20, "payment-engine to catch up")
+    await settled_group(platform, "payment-engine")
 
 
 def problem(response, status: int, code: str, field: str | None = None) -> dict[str, Any]:
