@@ -154,6 +154,28 @@ async def test_replay_from_offset_zero_rebuilds_an_identical_projection(make_pla
     assert len(rebuilt) == 30
 
 
+async def test_a_replay_reads_dead_lettered_events_again_and_drops_their_letters(make_platform):
+    demo = DemoGroup()
+    demo.always_fail.add(2)
+    platform = await make_platform(demo.group)
+    await platform.start()
+    await publish(platform, "s1", range(4))
+    await wait_applied(platform, demo.name, 3)
+    await caught_up(platform)
+    assert len(await dead_letters(platform)) == 1
+    await platform.stop()
+
+    # The cause fixed, the group reads everything again: the event applies, and its letter,
+    # which would apply it a second time if replayed, is gone.
+    demo.always_fail.clear()
+    await operations.reset_group(platform, demo.name, from_offset=0)
+    await platform.start()
+    await wait_applied(platform, demo.name, 4)
+    await caught_up(platform)
+    assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == [0, 1, 2, 3]
+    assert await dead_letters(platform) == []
+
+
 async def test_replay_from_a_time_applies_again_only_what_came_after(make_platform):
     demo = DemoGroup()
     platform = await make_platform(demo.group)

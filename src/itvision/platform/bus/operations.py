@@ -122,8 +122,9 @@ async def reset_group(
 ) -> str:
     """Make a group read again from an offset (the SQL log position, or the offset in every Kafka
     partition) or from a time. The inbox forgets the events at and after that point so they
-    are applied again; from the very start, the group's `rebuild` empties its projections first.
-    Returns a one-line account of what was done."""
+    are applied again, and their parked events and dead letters go (read again, an event is
+    parked or dead-lettered again if it still has to be); from the very start, the group's
+    `rebuild` empties its projections first. Returns a one-line account of what was done."""
     if from_time is not None and from_offset is None:
         to: int | datetime = from_time
         where = f"time {from_time.isoformat()}"
@@ -138,17 +139,23 @@ async def reset_group(
 
     async def forget(session: AsyncSession, from_start: bool) -> None:
         # What is read again is taken in again: its inbox rows go, and so do the parked
-        # events among it.
+        # events and the dead letters among it (a letter whose event now applies must not be
+        # replayed too: on the SQL log no inbox would tell).
         inbox = delete(InboxEntry).where(InboxEntry.group == group.name)
         parked = delete(ParkedEvent).where(ParkedEvent.group == group.name)
+        letters = delete(DeadLetter).where(DeadLetter.group == group.name)
         if isinstance(to, datetime):
             inbox = inbox.where(InboxEntry.event_time >= to)
             parked = parked.where(ParkedEvent.event_time >= to)
+            since = select(LoggedEvent.event_id).where(LoggedEvent.created_at >= to)
+            letters = letters.where(DeadLetter.event_id.in_(since))
         else:
             inbox = inbox.where(InboxEntry.offset >= to)
             parked = parked.where(ParkedEvent.offset >= to)
+            letters = letters.where(DeadLetter.offset >= to)
         await session.execute(inbox)
         await session.execute(parked)
+        await session.execute(letters)
         if from_start and group.rebuild is not None:
             await group.rebuild(session)
 
