@@ -33,6 +33,14 @@ async def wait_applied(platform, group: str, count: int, timeout: float = 20.0) 
     await eventually(done, timeout, f"{count} notes applied by {group}")
 
 
+async def settled_seqs(platform, group: str, count: int, timeout: float = 20.0) -> list[int]:
+    """The seqs of the notes `group` applied, in order, once it applied `count` of them and every
+    group caught up (so none can come again)."""
+    await wait_applied(platform, group, count, timeout)
+    await caught_up(platform)
+    return sorted(seq for _, seq, _ in await applied(platform, group))
+
+
 async def dead_letters(platform) -> list[DeadLetter]:
     return await operations.list_dead_letters(platform)
 
@@ -57,9 +65,7 @@ async def test_nothing_is_lost_when_the_process_dies_between_commit_and_publish(
     await relay_dies_after_sending(platform, 5)
     restarted = await make_platform(demo.group)
     await restarted.start()
-    await wait_applied(restarted, demo.name, 10)
-    await caught_up(restarted)
-    assert sorted(seq for _, seq, _ in await applied(restarted, demo.name)) == list(range(10))
+    assert await settled_seqs(restarted, demo.name, 10) == list(range(10))
 
 
 async def test_a_handler_that_fails_twice_then_succeeds_has_one_effect(make_platform):
@@ -68,10 +74,7 @@ async def test_a_handler_that_fails_twice_then_succeeds_has_one_effect(make_plat
     platform = await make_platform(demo.group)
     await platform.start()
     await publish(platform, "s1", range(6))
-    await wait_applied(platform, demo.name, 6)
-    await caught_up(platform)
-    notes = await applied(platform, demo.name)
-    assert sorted(seq for _, seq, _ in notes) == list(range(6))
+    assert await settled_seqs(platform, demo.name, 6) == list(range(6))
     assert await dead_letters(platform) == []
 
 
@@ -170,9 +173,7 @@ async def test_a_replay_reads_dead_lettered_events_again_and_drops_their_letters
     demo.always_fail.clear()
     await operations.reset_group(platform, demo.name, from_offset=0)
     await platform.start()
-    await wait_applied(platform, demo.name, 4)
-    await caught_up(platform)
-    assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == [0, 1, 2, 3]
+    assert await settled_seqs(platform, demo.name, 4) == [0, 1, 2, 3]
     assert await dead_letters(platform) == []
 
 
@@ -338,7 +339,4 @@ async def test_two_workers_of_one_group_apply_every_event_once(make_platform):
     await worker_b.start()
     for batch in range(10):
         await publish(worker_a, f"s{batch % 3}", range(batch * 20, batch * 20 + 20))
-    await wait_applied(worker_a, demo_a.name, 200, timeout=30)
-    await caught_up(worker_a)
-    notes = await applied(worker_a, demo_a.name)
-    assert sorted(seq for _, seq, _ in notes) == list(range(200))
+    assert await settled_seqs(worker_a, demo_a.name, 200, timeout=30) == list(range(200))

@@ -19,9 +19,8 @@ from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition
 from itvision.platform.events import utcnow
 from tests.conftest import COMBINATIONS
-from tests.demo_engine import DemoGroup, applied, applied_count
-from tests.platform.test_delivery import publish, wait_applied
-from tests.support.buses import caught_up
+from tests.demo_engine import DemoGroup, applied_count
+from tests.platform.test_delivery import publish, settled_seqs, wait_applied
 
 ON_THE_SQL_LOG = [c for c in COMBINATIONS if "sqllog" in str(c.id)]
 
@@ -101,6 +100,4 @@ async def test_a_batch_finished_after_the_lease_was_taken_away_is_applied_by_the
         )
 
     await platform.start()
-    await wait_applied(platform, demo.name, 5)
-    await caught_up(platform)
-    assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == list(range(5))
+    assert await settled_seqs(platform, demo.name, 5) == list(range(5))

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.tables import LoggedEvent
 from tests.conftest import COMBINATIONS
-from tests.demo_engine import DemoGroup, applied, applied_count
-from tests.platform.test_delivery import publish, wait_applied
-from tests.support.buses import caught_up
+from tests.demo_engine import DemoGroup, applied_count
+from tests.platform.test_delivery import publish, settled_seqs
 
 ON_KAFKA = [c for c in COMBINATIONS if "kafka" in str(c.id)]
 
@@ -38,6 +37,4 @@ async def test_redelivery_after_a_crash_before_the_offset_commit_has_no_second_e
 
     await platform.start()
     await publish(platform, "s1", [8])
-    await wait_applied(platform, demo.name, 9)
-    await caught_up(platform)
-    assert sorted(seq for _, seq, _ in await applied(platform, demo.name)) == list(range(9))
+    assert await settled_seqs(platform, demo.name, 9) == list(range(9))

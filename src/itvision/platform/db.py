@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, text
+from sqlalchemy import CursorResult, DateTime, Dialect, MetaData, Result, TypeDecorator, event, text
 from sqlalchemy import exc as exc_types
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
@@ -141,6 +141,13 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         await_(conn.connection.driver_connection.begin(f"BEGIN {mode}"))
 
     return engine
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """The row count of an INSERT, UPDATE or DELETE."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"no row count in {type(result).__name__}")
+    return result.rowcount
 
 
 def upsert_insert(session: AsyncSession) -> Any:

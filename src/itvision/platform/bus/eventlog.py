@@ -19,9 +19,9 @@ import socket
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, Table, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.platform.bus.head import LogHead
@@ -29,7 +29,7 @@ from itvision.platform.bus.messages import Message
 from itvision.platform.bus.processor import LeaseLost
 from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.bus.tail import LogTail
-from itvision.platform.db import Database, upsert_insert
+from itvision.platform.db import Database, rows_affected, upsert_insert
 from itvision.platform.events import utcnow
 
 POSITIONS = cast(Table, ConsumerPosition.__table__)
@@ -67,13 +67,6 @@ def is_dead_neighbour(owner: str) -> bool:
     except OSError:
         return False  # it exists, owned by someone else
     return False
-
-
-def rows_affected(result: Result[Any]) -> int:
-    """The row count of an INSERT, UPDATE or DELETE."""
-    if not isinstance(result, CursorResult):
-        raise TypeError(f"no row count in {type(result).__name__}")
-    return result.rowcount
 
 
 async def ensure_position_row(session: AsyncSession, group: str) -> None:

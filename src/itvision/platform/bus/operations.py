@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itvision.platform.bus import eventlog, head, parking
 from itvision.platform.bus.messages import Message
 from itvision.platform.bus.tables import DeadLetter, InboxEntry, LoggedEvent, ParkedEvent
+from itvision.platform.db import rows_affected
 from itvision.platform.errors import InvalidInput, NotFound
 from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
@@ -109,7 +110,7 @@ async def replay_dead_letter(platform: Platform, letter_id: int) -> None:
 async def drop_dead_letter(platform: Platform, letter_id: int) -> None:
     async with platform.db.writes() as session, session.begin():
         result = await session.execute(delete(DeadLetter).where(DeadLetter.id == letter_id))
-    if eventlog.rows_affected(result) == 0:
+    if rows_affected(result) == 0:
         raise NotFound(f"no dead letter {letter_id}", field="letter_id")
 
 

@@ -26,10 +26,10 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import structlog
-from sqlalchemy import CursorResult, delete, insert
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itvision.platform import metrics
@@ -38,7 +38,7 @@ from itvision.platform.bus.consumer import ConsumerGroup
 from itvision.platform.bus.decoding import Unreadable, decode
 from itvision.platform.bus.messages import Message, as_text, storable
 from itvision.platform.bus.tables import DeadLetter, InboxEntry, ParkedEvent
-from itvision.platform.db import upsert_insert
+from itvision.platform.db import rows_affected, upsert_insert
 from itvision.platform.errors import NotFound, NotYet
 from itvision.platform.events import Event, utcnow
 from itvision.platform.logs import CURRENT_EVENT
@@ -491,7 +491,7 @@ class GroupProcessor:
             # Checked: two replays of one letter at once would otherwise both apply it (no
             # inbox on the SQL log tells the second that the first did).
             left = await session.execute(delete(DeadLetter).where(DeadLetter.id == letter.id))
-            if cast(CursorResult[Any], left).rowcount != 1:
+            if rows_affected(left) != 1:
                 raise NotFound(
                     f"no dead letter {letter.id}: replayed or dropped meanwhile", field="letter_id"
                 )

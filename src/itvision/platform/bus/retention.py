@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import structlog
 from sqlalchemy import delete
 
-from itvision.platform.bus.eventlog import rows_affected
 from itvision.platform.bus.tables import InboxEntry
+from itvision.platform.db import rows_affected
 from itvision.platform.events import utcnow
 
 if TYPE_CHECKING:
