@@ -185,6 +185,8 @@ async def _cart_of(uow: UnitOfWork, owner: CartOwner, now: datetime) -> Cart:
         where = Cart.customer_id == owner.customer_id
     else:
         where = Cart.session_id == owner.session_id
+    # The lines are read by a second statement, after the lock: joined to the locked row, a
+    # PostgreSQL read that waited for the lock would see them as they were before it waited.
     cart = await uow.session.scalar(
         select(Cart).where(where).with_for_update().execution_options(populate_existing=True)
     )
