@@ -3,7 +3,7 @@ bounds, adjustments and counts, refunds, alert crossings, the reorder formula, d
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from fractions import Fraction
 
 import pytest
@@ -228,6 +228,22 @@ def test_a_suggestion_is_never_negative():
         available=500,
     )
     assert plan.suggested_quantity == 0
+
+
+def test_a_sale_counts_on_its_utc_day():
+    an_hour_ahead = datetime(2026, 12, 2, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert rules.sales_day(an_hour_ahead) == date(2026, 12, 1)
+    assert rules.sales_day(datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)) == date(2026, 12, 1)
+    assert rules.sales_day(datetime(2026, 12, 2, 0, 0, tzinfo=UTC)) == date(2026, 12, 2)
+
+
+def test_the_velocity_window_is_the_last_n_utc_days_today_included():
+    just_after_midnight = datetime(2026, 12, 2, 0, 0, 30, tzinfo=UTC)
+    assert rules.first_sales_day(just_after_midnight, 30) == date(2026, 11, 3)
+    assert rules.first_sales_day(datetime(2026, 12, 2, 23, 59, tzinfo=UTC), 30) == date(2026, 11, 3)
+    assert rules.first_sales_day(just_after_midnight, 1) == date(2026, 12, 2)  # today only
+    an_hour_ahead = datetime(2026, 12, 2, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert rules.first_sales_day(an_hour_ahead, 30) == date(2026, 11, 2)
 
 
 def _plan(reorder_point: int, suggested: int) -> rules.ReorderPlan:

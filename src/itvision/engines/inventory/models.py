@@ -1,13 +1,14 @@
 """The inventory engine's tables: locations, the SKUs it knows, stock levels, the movement
-ledger and reservations. Nobody else reads or writes them."""
+ledger, the daily sales and reservations. Nobody else reads or writes them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -99,6 +100,20 @@ class Movement(Base):
     note: Mapped[str | None] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DailySales(Base):
+    """Units a level sold on one UTC day, counted with each `sale` entry of the ledger. The
+    reorder plan reads its units sold here, at most one row per day of the velocity window,
+    rather than every movement of the level over the window (reservations and releases
+    included), which would make each order dearer the more its SKUs sell."""
+
+    __tablename__ = "inventory_daily_sales"
+
+    sku: Mapped[str] = mapped_column(String(100), primary_key=True)
+    warehouse_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    units: Mapped[int] = mapped_column(Integer)
 
 
 class Reservation(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from typing import TypeVar
 
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itvision.engines.inventory import rules
 from itvision.engines.inventory.models import (
+    DailySales,
     Item,
     Location,
     Movement,
@@ -171,8 +172,8 @@ def reorder_plan(
 async def units_sold(
     on: Runner, levels: Collection[LevelKey], *, now: datetime, settings: InventorySettings
 ) -> dict[LevelKey, int]:
-    """Units each level sold over the velocity window up to `now`, what its reorder plan is
-    based on (0 when it sold none), in one query."""
+    """Units each level sold over the velocity window at `now` (its last N UTC days, today
+    included), what its reorder plan is based on (0 when it sold none), in one query."""
     async with read_session(on) as session:
         return await _units_sold(session, levels, now, settings)
 
@@ -185,19 +186,17 @@ async def _units_sold(
 ) -> dict[LevelKey, int]:
     if not levels:
         return {}
-    since = now - timedelta(days=settings.velocity_days)
     # SKUs and locations apart rather than as (sku, location) pairs, which SQLite answers by
-    # scanning the whole ledger; the pairs not asked for are left out below.
+    # scanning the whole table; the pairs not asked for are left out below.
     sums = await _sums(
         session,
-        select(Movement.sku, Movement.warehouse_id, func.sum(-Movement.on_hand_delta))
+        select(DailySales.sku, DailySales.warehouse_id, func.sum(DailySales.units))
         .where(
-            Movement.sku.in_({sku for sku, _ in levels}),
-            Movement.warehouse_id.in_({warehouse_id for _, warehouse_id in levels}),
-            Movement.reason == "sale",
-            Movement.created_at >= since,
+            DailySales.sku.in_({sku for sku, _ in levels}),
+            DailySales.warehouse_id.in_({warehouse_id for _, warehouse_id in levels}),
+            DailySales.day >= rules.first_sales_day(now, settings.velocity_days),
         )
-        .group_by(Movement.sku, Movement.warehouse_id),
+        .group_by(DailySales.sku, DailySales.warehouse_id),
     )
     return {key: sums.get(key, 0) for key in levels}
 

@@ -8,7 +8,7 @@
 - Alerts fire once per crossing: low when available falls to the SKU's threshold (and is not
   zero), depleted when it reaches zero, reorder when it falls to the reorder point.
 - Reorder formula (per SKU and location):
-      daily velocity  = units sold in the last N days / N
+      daily velocity  = units sold in the last N days / N   (N UTC days, today included)
       reorder point   = ⌈daily velocity × supplier lead time days⌉ + safety stock
       order-up-to     = reorder point + ⌈daily velocity × coverage days⌉
       suggested qty   = order-up-to − available
@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import Literal
 
@@ -271,6 +271,17 @@ class ReorderPlan:
     reorder_point: int
     order_up_to: int
     suggested_quantity: int
+
+
+def sales_day(moment: datetime) -> date:
+    """The UTC calendar day a sale made at `moment` counts on."""
+    return moment.astimezone(UTC).date()
+
+
+def first_sales_day(now: datetime, velocity_days: int) -> date:
+    """The first day of the velocity window at `now`: its last `velocity_days` UTC days, today
+    included (a sale counts for whole days, so the window moves at midnight UTC)."""
+    return sales_day(now) - timedelta(days=velocity_days - 1)
 
 
 def reorder_plan(

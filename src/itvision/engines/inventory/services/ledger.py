@@ -2,19 +2,20 @@
 
 A change locks the stock level (SELECT … FOR UPDATE on PostgreSQL; on SQLite the unit of work
 already holds the write lock from BEGIN IMMEDIATE), updates it, writes a ledger entry with its
-reason and reference, emits `inventory.stock.updated` and then whichever low / depleted /
-reorder alert the new quantity calls for — all in the same unit of work, so state, ledger and
-events commit together.
+reason and reference (a sale also counts in its level's sales of the day), emits
+`inventory.stock.updated` and then whichever low / depleted / reorder alert the new quantity
+calls for — all in the same unit of work, so state, ledger and events commit together.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, insert, or_, select
+from sqlalchemy import ColumnElement, Insert, Result, and_, insert, or_, select
 
 from itvision.engines.inventory import queries, rules
 from itvision.engines.inventory.events import (
@@ -24,7 +25,7 @@ from itvision.engines.inventory.events import (
     StockLow,
     StockUpdated,
 )
-from itvision.engines.inventory.models import Item, Movement, StockLevel
+from itvision.engines.inventory.models import DailySales, Item, Movement, StockLevel
 from itvision.engines.inventory.settings import InventorySettings
 from itvision.platform.db import upsert_insert
 from itvision.platform.uow import UnitOfWork
@@ -41,6 +42,10 @@ class Change:
     reserved_delta: int = 0
     note: str | None = None
     order_id: str | None = None
+
+
+Moved = Sequence[tuple[StockLevel, Change]]
+"""Changes just made to their levels, to be recorded."""
 
 
 class StockLedger:
@@ -111,7 +116,7 @@ class StockLedger:
         """`apply` each change to its locked level, every level at most once (the lines of a
         reservation), in as many statements as a single change. The movements are written by
         one INSERT and not returned: to learn their ids, the session would insert them one at
-        a time on SQLite."""
+        a time on SQLite. Their sales, if any, are counted by one more."""
         keys = [(level.sku, level.warehouse_id) for level, _, _ in changes]
         if len(set(keys)) != len(keys):
             # Units sold are read once, after every movement is written: a level's second
@@ -122,9 +127,7 @@ class StockLedger:
         for level, _, change in changes:
             self._move(level, change)
             level.updated_at = self.now
-        await self.session.execute(
-            insert(Movement), [self._movement(level, change) for level, _, change in changes]
-        )
+        await self._write(insert(Movement), [(level, change) for level, _, change in changes])
         sold = await self._units_sold(keys)
         for level, item, change in changes:
             self._announce(level, item, change, sold[(level.sku, level.warehouse_id)])
@@ -151,11 +154,44 @@ class StockLedger:
 
     async def _record(self, level: StockLevel, item: Item, change: Change) -> Movement:
         level.updated_at = self.now
-        movement = Movement(**self._movement(level, change))
-        self.session.add(movement)
-        await self.session.flush()
+        # The caller answers with the entry (the API shows it): returned by its own INSERT.
+        written = await self._write(insert(Movement).returning(Movement), [(level, change)])
+        movement: Movement = written.scalar_one()
         self._announce(level, item, change, await self._sold_at(level))
         return movement
+
+    async def _write(self, entries: Insert, moved: Moved) -> Result[Any]:
+        """Write the ledger entries of `moved` with `entries` (returning them or not), and
+        count their sales: the one place entries are written, so that no sale is left out of
+        the units sold the reorder plans read."""
+        written = await self.session.execute(
+            entries, [self._movement(level, change) for level, change in moved]
+        )
+        await self._count_sales(moved)
+        return written
+
+    async def _count_sales(self, moved: Moved) -> None:
+        """Add the units of the sales among `moved` to their levels' sales of the day, in one
+        statement, and none when there is no sale (a reservation, the common change)."""
+        units = Counter[queries.LevelKey]()
+        for level, change in moved:
+            if change.reason == "sale":
+                units[(level.sku, level.warehouse_id)] -= change.on_hand_delta
+        if not units:
+            return
+        day = rules.sales_day(self.now)
+        upsert = upsert_insert(self.session)(DailySales).values(
+            [
+                {"sku": sku, "warehouse_id": w, "day": day, "units": sold}
+                for (sku, w), sold in units.items()
+            ]
+        )
+        await self.session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[DailySales.sku, DailySales.warehouse_id, DailySales.day],
+                set_={"units": DailySales.units + upsert.excluded.units},
+            )
+        )
 
     def _movement(self, level: StockLevel, change: Change) -> dict[str, Any]:
         """The ledger entry of a change just made to `level`."""
@@ -174,7 +210,7 @@ class StockLedger:
         }
 
     async def _units_sold(self, keys: Collection[queries.LevelKey]) -> dict[queries.LevelKey, int]:
-        # Read after the change's movement is written: a sale counts in its own reorder plan.
+        # Read after the change's sales are counted: a sale counts in its own reorder plan.
         return await queries.units_sold(self.uow, keys, now=self.now, settings=self.settings)
 
     async def _sold_at(self, level: StockLevel) -> int:
