@@ -43,7 +43,8 @@ def events_markdown(topics: Iterable[Topic]) -> str:
         "## Envelope",
         "",
         "Every event is one JSON object, camelCase on the wire; on Kafka the message key is "
-        "`key`, and `id`, `type` and `correlationId` are also headers. Events written by "
+        "`key`, and `id`, `type` and `correlationId` are also headers, with `logPosition` (the "
+        "event's position in the SQL log it was relayed from). Events written by "
         "producers that send only `type`, `payload` and `timestamp` are accepted. Amounts are "
         "integers in the currency's minor unit (XOF has none); rates are decimals sent as JSON "
         "numbers.",

@@ -175,7 +175,7 @@ def deliver_in_reverse(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every Kafka bus built from now on deliver its groups' events in reverse."""
 
     def consumer(self: KafkaBus, processor: GroupProcessor) -> Loop:
-        return ReversedKafkaConsumer(processor, self.settings, self.topics).run
+        return ReversedKafkaConsumer(processor, self.db, self.settings, self.topics).run
 
     monkeypatch.setattr(KafkaBus, "consumer", consumer)
 

@@ -23,6 +23,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from sqlalchemy import delete
 
 from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
@@ -32,6 +33,7 @@ from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.messages import Message, storable
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
+from itvision.platform.bus.tables import ConsumerPosition
 from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
@@ -41,6 +43,8 @@ from itvision.settings import Settings
 log = structlog.get_logger("itvision.kafka")
 
 RELAY_NAME = "__relay__"
+POSITION_HEADER = "logPosition"
+"""The header in which the relay gives each event's position in the SQL log."""
 
 
 class KafkaBus(Bus):
@@ -52,7 +56,7 @@ class KafkaBus(Bus):
         self.topics = KafkaTopics(settings)
 
     def consumer(self, processor: GroupProcessor) -> Loop:
-        return KafkaGroupConsumer(processor, self.settings, self.topics).run
+        return KafkaGroupConsumer(processor, self.db, self.settings, self.topics).run
 
     def relay(self) -> Loop:
         return KafkaRelay(
@@ -63,6 +67,10 @@ class KafkaBus(Bus):
         offsets = await seek_group(self.settings, self.topics, group.name, group.topics, to)
         from_start = all(o == 0 for o in offsets.values())
         async with self.db.writes() as session, session.begin():
+            # What is read again is applied again, even what was applied on the SQL log.
+            await session.execute(
+                delete(ConsumerPosition).where(ConsumerPosition.group == group.name)
+            )
             await then(session, from_start)
         return from_start
 
@@ -237,6 +245,7 @@ class KafkaRelay:
                 ("id", (m.event_id or "").encode()),
                 ("type", m.topic.encode()),
                 ("correlationId", (m.correlation_id or "").encode()),
+                (POSITION_HEADER, str(m.offset).encode()),
             ]
             futures.append(
                 await producer.send(
@@ -254,10 +263,14 @@ class KafkaRelay:
 
 
 class KafkaGroupConsumer:
-    def __init__(self, processor: GroupProcessor, settings: Settings, topics: KafkaTopics) -> None:
+    def __init__(
+        self, processor: GroupProcessor, db: Database, settings: Settings, topics: KafkaTopics
+    ) -> None:
         self.processor = processor
         self.settings = settings
         self.topics = topics
+        # The group's position on the SQL log, if the shop ran on it before Kafka.
+        self.sql_log = LogReader(db, processor.group.name, None, settings.lease_seconds)
 
     def _consumer(self) -> AIOKafkaConsumer:
         timeout = self.settings.kafka_session_timeout_ms
@@ -281,6 +294,7 @@ class KafkaGroupConsumer:
             consumer = self._consumer()
             try:
                 await self.topics.ensure(self.processor.group.topics)
+                self.processor.applied_on_sql_log = await self.sql_log.position()
                 await consumer.start()
                 log.info("consuming", group=name)
                 backoff = 0.5
@@ -324,7 +338,12 @@ class KafkaGroupConsumer:
             (
                 tp,
                 Message(
-                    self.topics.local(r.topic), r.partition, r.offset, _key(r.key), r.value or b""
+                    self.topics.local(r.topic),
+                    r.partition,
+                    r.offset,
+                    _key(r.key),
+                    r.value or b"",
+                    log_position=_log_position(r.headers),
                 ),
             )
             for tp, records in fetched.items()
@@ -345,6 +364,11 @@ class KafkaGroupConsumer:
 
 def _key(raw: bytes | None) -> str:
     return storable(raw.decode(errors="replace")) if raw else ""
+
+
+def _log_position(headers: Sequence[tuple[str, bytes]] | None) -> int | None:
+    value = dict(headers or ()).get(POSITION_HEADER)
+    return int(value) if value is not None and value.isdigit() else None
 
 
 async def ping(settings: Settings, timeout: float = 2.0) -> None:

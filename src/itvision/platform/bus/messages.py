@@ -19,6 +19,9 @@ class Message:
     value: bytes | str
     event_id: str | None = None
     correlation_id: str | None = None
+    log_position: int | None = None
+    """On Kafka, the event's position in the SQL log it was relayed from; None on the SQL log
+    (there the offset is the position) and for a message another producer wrote."""
 
 
 def storable(text: str) -> str:

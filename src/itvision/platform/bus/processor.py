@@ -123,6 +123,10 @@ class GroupProcessor:
         # events of its keys: true until a round finds none, and again once this process
         # parks one or takes over partitions (another process may have parked some there).
         self._may_have_parked = True
+        # On Kafka, the events up to this position of the SQL log were applied while the shop
+        # ran on it (the group's position there, read as its consumer starts): the relay
+        # publishes the whole log, and the SQL log keeps no inbox that would tell them.
+        self.applied_on_sql_log = 0
 
     async def process(
         self,
@@ -357,9 +361,13 @@ class GroupProcessor:
         """The items to handle now, with their index: a live event whose inbox row is new (a
         redelivered one conflicts and is skipped; without an inbox, every live event), a parked
         one whose row this transaction deleted (another process may have applied it).
-        Unreadable messages are dead-lettered."""
+        Unreadable messages are dead-lettered. What the group applied on the SQL log before
+        the shop moved to Kafka is neither."""
+        before_kafka = {i for i, item in enumerate(items) if self._applied_on_sql_log(item)}
         fresh: dict[str, int] = {}
         for index, item in enumerate(items):
+            if index in before_kafka:
+                continue
             if item.parked is None and isinstance(item.event, Event):
                 fresh.setdefault(str(item.event.id), index)
         new: set[str] = set(fresh)
@@ -375,6 +383,8 @@ class GroupProcessor:
         taken = []
         for index, item in enumerate(items):
             event = item.event
+            if index in before_kafka:
+                continue
             if item.parked is not None:
                 if item.parked.id not in parked:
                     continue
@@ -389,6 +399,10 @@ class GroupProcessor:
                 continue
             taken.append((index, item))
         return taken
+
+    def _applied_on_sql_log(self, item: Item) -> bool:
+        position = item.message.log_position
+        return item.parked is None and position is not None and position <= self.applied_on_sql_log
 
     def _inbox_row(self, item: Item) -> dict[str, Any]:
         event = item.event
