@@ -23,7 +23,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from itvision.platform import metrics
 from itvision.platform.bus.base import Bus, GroupPosition, Loop, Rewound
@@ -33,7 +33,7 @@ from itvision.platform.bus.head import LogHead
 from itvision.platform.bus.messages import Message, storable
 from itvision.platform.bus.notifier import LogNotifier
 from itvision.platform.bus.processor import GroupProcessor, LeaseLost, Stopped
-from itvision.platform.bus.tables import ConsumerPosition
+from itvision.platform.bus.tables import ConsumerPosition, LoggedEvent
 from itvision.platform.bus.tail import LogTail
 from itvision.platform.db import Database
 from itvision.platform.errors import InvalidInput
@@ -54,6 +54,7 @@ class KafkaBus(Bus):
     def __init__(self, db: Database, settings: Settings) -> None:
         super().__init__(db, settings)
         self.topics = KafkaTopics(settings)
+        self.offsets = GroupOffsets(settings, self.topics)
 
     def consumer(self, processor: GroupProcessor) -> Loop:
         return KafkaGroupConsumer(processor, self.db, self.settings, self.topics).run
@@ -78,13 +79,29 @@ class KafkaBus(Bus):
         """Kafka's committed offsets and lag, plus the events of the group's topics that the
         relay has not yet moved to Kafka: they are published, and not consumed."""
         wanted = {g.name: g.topics for g in groups}
-        offsets = await group_offsets(self.settings, self.topics, wanted)
-        relayed = await LogReader(self.db, RELAY_NAME, None, 1).position()
-        result = {}
-        for name, (committed, lag) in offsets.items():
-            unrelayed = await LogReader(self.db, RELAY_NAME, wanted[name], 1).lag(relayed)
-            result[name] = GroupPosition(name, committed, lag + unrelayed)
-        return result
+        offsets = await self.offsets.of(wanted)
+        unrelayed = await self._unrelayed()
+        return {
+            name: GroupPosition(
+                name, committed, lag + sum(unrelayed.get(t, 0) for t in wanted[name])
+            )
+            for name, (committed, lag) in offsets.items()
+        }
+
+    async def _unrelayed(self) -> dict[str, int]:
+        """Events per topic that the relay has not moved to Kafka yet, in one read."""
+        relayed = select(ConsumerPosition.position).where(ConsumerPosition.group == RELAY_NAME)
+        query = (
+            select(LoggedEvent.topic, func.count())
+            .where(LoggedEvent.position > func.coalesce(relayed.scalar_subquery(), 0))
+            .group_by(LoggedEvent.topic)
+        )
+        async with self.db.reads() as session:
+            return {topic: int(count) for topic, count in await session.execute(query)}
+
+    async def close(self) -> None:
+        await self.offsets.close()
+        await super().close()
 
     async def ping(self) -> None:
         await ping(self.settings)
@@ -395,47 +412,78 @@ async def _partitions(
     return result
 
 
-async def group_offsets(
-    settings: Settings, topics: KafkaTopics, groups: Mapping[str, Sequence[str]]
-) -> dict[str, tuple[int, int]]:
-    """(events committed, lag) of each Kafka consumer group over its topics (`groups`: names to
-    topics), asked of the broker by one admin client and one consumer in no group, not by a
-    consumer started in each group."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    ends_reader = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False
-    )
-    await admin.start()
-    try:
-        await ends_reader.start()
-        wire = sorted({topics.wire(t) for names in groups.values() for t in names})
-        described = await admin.describe_topics(wire) if wire else []
-        held = [
-            TopicPartition(t["topic"], p["partition"])
-            for t in described
-            if t["error_code"] == 0  # a topic not created yet holds nothing
-            for p in t["partitions"]
-        ]
-        ends = await ends_reader.end_offsets(held) if held else {}
-        result = {}
-        for group, names in groups.items():
-            mine = {topics.wire(n) for n in names}
-            tps = [tp for tp in held if tp.topic in mine]
-            found = (
-                await admin.list_consumer_group_offsets(topics.wire(group), partitions=tps)
-                if tps
-                else {}
-            )
-            # -1, or no answer: the group never committed there.
-            committed = {tp: max(found[tp].offset, 0) if tp in found else 0 for tp in tps}
-            lag = sum(max(ends[tp] - committed[tp], 0) for tp in tps)
-            result[group] = (sum(committed.values()), lag)
-        return result
-    finally:
-        with contextlib.suppress(Exception):
-            await ends_reader.stop()
-        with contextlib.suppress(Exception):
-            await admin.close()
+class GroupOffsets:
+    """(events committed, lag) of Kafka consumer groups over their topics, asked of the broker
+    by one admin client and one consumer in no group, kept from one question to the next (the
+    lag is read at each scrape of the metrics, and a client costs a connection and the
+    cluster's metadata to start), not by a consumer started in each group."""
+
+    def __init__(self, settings: Settings, topics: KafkaTopics) -> None:
+        self.settings = settings
+        self.topics = topics
+        self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
+        self._starting = asyncio.Lock()
+
+    async def of(self, groups: Mapping[str, Sequence[str]]) -> dict[str, tuple[int, int]]:
+        """Of each group (`groups`: names to topics)."""
+        admin, ends_reader = await self._started()
+        try:
+            wire = sorted({self.topics.wire(t) for names in groups.values() for t in names})
+            described = await admin.describe_topics(wire) if wire else []
+            held = [
+                TopicPartition(t["topic"], p["partition"])
+                for t in described
+                if t["error_code"] == 0  # a topic not created yet holds nothing
+                for p in t["partitions"]
+            ]
+            ends = await ends_reader.end_offsets(held) if held else {}
+
+            async def of_group(group: str, names: Sequence[str]) -> tuple[int, int]:
+                mine = {self.topics.wire(n) for n in names}
+                tps = [tp for tp in held if tp.topic in mine]
+                found = (
+                    await admin.list_consumer_group_offsets(self.topics.wire(group), partitions=tps)
+                    if tps
+                    else {}
+                )
+                # -1, or no answer: the group never committed there.
+                committed = {tp: max(found[tp].offset, 0) if tp in found else 0 for tp in tps}
+                lag = sum(max(ends[tp] - committed[tp], 0) for tp in tps)
+                return sum(committed.values()), lag
+
+            answers = await asyncio.gather(*(of_group(g, n) for g, n in groups.items()))
+        except BaseException:
+            await self.close()  # a client that failed once is not trusted again
+            raise
+        return dict(zip(groups, answers, strict=True))
+
+    async def _started(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
+        async with self._starting:
+            if self._clients is None:
+                admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap)
+                ends_reader = AIOKafkaConsumer(
+                    bootstrap_servers=self.settings.kafka_bootstrap, enable_auto_commit=False
+                )
+                try:
+                    await admin.start()
+                    await ends_reader.start()
+                except BaseException:
+                    await _closed(admin, ends_reader)
+                    raise
+                self._clients = (admin, ends_reader)
+            return self._clients
+
+    async def close(self) -> None:
+        if self._clients is not None:
+            clients, self._clients = self._clients, None
+            await _closed(*clients)
+
+
+async def _closed(admin: AIOKafkaAdminClient, ends_reader: AIOKafkaConsumer) -> None:
+    with contextlib.suppress(Exception):
+        await ends_reader.stop()
+    with contextlib.suppress(Exception):
+        await admin.close()
 
 
 async def seek_group(
