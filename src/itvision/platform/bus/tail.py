@@ -40,7 +40,10 @@ class LogTail:
         rows = self._rows
         if not rows or not rows[0].offset - 1 <= position < rows[-1].offset:
             return []
-        newer: Iterator[Message] = itertools.islice(rows, position - rows[0].offset + 1, None)
+        # Taken from the newest end: a reader is usually a few rows behind, and a deque is
+        # walked from an end to reach a row.
+        count = rows[-1].offset - position
+        newer: Iterator[Message] = reversed(list(itertools.islice(reversed(rows), count)))
         if topics is not None:
             newer = (m for m in newer if m.topic in topics)
         return list(itertools.islice(newer, limit))
