@@ -43,14 +43,17 @@ from itvision.platform.uow import Runner, UnitOfWork, unit_of_work
 
 async def reserve_order_codes(on: Runner, command: ReserveOrderCodes) -> None:
     """Reserve each code of the order that the evaluation applies to its cart as placed, at the
-    time it was placed; reject the others."""
+    time it was placed; reject the others. An order placed without a code is not tracked: its
+    payment and cancellation, whenever they come, find no usage of it."""
+    codes = [c for c in command.codes if c.strip()]
+    if not codes:
+        return
     async with unit_of_work(on, SOURCE) as uow:
         track = await _track(uow.session, command.order_id, command.customer_id)
         if track.placed_at is not None:
             return  # the same order announced twice: reserved once
         track.placed_at = command.placed_at
-        codes = [c for c in command.codes if c.strip()]
-        if not codes or track.cancelled_at is not None:
+        if track.cancelled_at is not None:
             return
         cart = Cart(command.lines, command.shipping_fee, command.customer_id)
         result = await evaluation_at(uow.session, cart, codes, command.placed_at, lock_codes=True)
