@@ -189,7 +189,8 @@ async def _receive(
     command = ReceiveNotification(method, request.headers, await request.body())
     received = await notifications.receive_notification(platform, command)
     if received.notification_id is not None and not received.duplicate:
-        tasks.add_task(_process, platform, ProcessNotification(received.notification_id))
+        processing = ProcessNotification(received.notification_id, believed=received.believed)
+        tasks.add_task(_process, platform, processing)
     return WebhookAck(duplicate=received.duplicate, ignored=received.ignored)
 
 

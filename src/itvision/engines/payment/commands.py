@@ -115,6 +115,9 @@ class ReceiveNotification:
 @dataclass(frozen=True, slots=True)
 class ProcessNotification:
     notification_id: int
+    believed: bool = False
+    """The delivery is known to be believed as it says (it needs no confirmation from the
+    provider: a Wave webhook), so it is applied without being read first."""
 
 
 @dataclass(frozen=True, slots=True)

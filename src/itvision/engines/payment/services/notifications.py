@@ -54,6 +54,8 @@ class Received:
     notification_id: int | None
     duplicate: bool = False
     ignored: bool = False
+    believed: bool = False
+    """It needs no confirmation from the provider."""
 
 
 async def receive_notification(on: Runner, command: ReceiveNotification) -> Received:
@@ -92,7 +94,7 @@ async def receive_notification(on: Runner, command: ReceiveNotification) -> Rece
         raise
     stored = await _store(on, command, notice, payment)
     if stored is not None:
-        return Received(stored)
+        return Received(stored, believed=not notice.confirm)
     # The same delivery, stored before (or meanwhile by a concurrent request).
     known = await queries.notification_by_event(on, command.method, notice.event_id)
     return Received(known.id if known else None, duplicate=True)
@@ -171,6 +173,8 @@ async def _store(
 
 async def process_notification(on: Runner, command: ProcessNotification) -> str:
     """Apply one stored delivery; returns what came of it."""
+    if command.believed:
+        return await _processed(on, command.notification_id)
     row = await queries.notification(on, command.notification_id)
     if row is None or row.processed_at is not None:
         return "already processed"
