@@ -166,6 +166,29 @@ async def test_opting_out_of_an_optional_kind_sends_nothing(api, system, messagi
     assert messaging.whatsapp.messages == []
 
 
+async def test_a_message_follows_the_kinds_own_choice_and_the_rewritten_template(api, system):
+    """A choice made for the kind wins over the one made for every kind, and the template
+    staff rewrote in the customer's language is the one the message is written from."""
+    await set_contact(api, "cust-en", language="en")
+    rewritten = {"subject": "Well done", "body": "Your tier is now {tier}."}
+    url = "/api/notifications/templates/tier_upgraded/en"
+    assert (await api.put(url, json=rewritten, role="staff")).status_code == 200
+    every_kind = [{"kind": "*", "channel": c, "enabled": False} for c in ("whatsapp", "sms")]
+    response = await api.put(
+        "/api/notifications/preferences/cust-en",
+        json={
+            "choices": [*every_kind, {"kind": "tier_upgraded", "channel": "sms", "enabled": True}]
+        },
+        role="customer",
+        subject="cust-en",
+    )
+    assert response.status_code == 200, response.text
+    await emit(system, LOYALTY, tier_upgraded("cust-en"))
+    sent = await wait_message(api, "cust-en", lambda m: m["status"] == "sent", "sent by SMS")
+    assert sent["channel"] == "sms" and sent["chain"] == "sms"
+    assert sent["body"].startswith("Your tier is now ")
+
+
 async def test_a_subscribed_browser_gets_a_web_push_too(api, system, messaging):
     subscription = messaging.push.subscribe()
     keys = subscription["keys"]

@@ -41,7 +41,6 @@ from itvision.engines.order.events import (
 from itvision.engines.payment.events import PaymentFailed, RefundCompleted
 from itvision.engines.shipping.events import ShipmentUpdated
 from itvision.platform.bus.consumer import ConsumerGroup
-from itvision.platform.errors import NotYet
 from itvision.platform.events import Event
 from itvision.platform.uow import UnitOfWork
 
@@ -55,9 +54,13 @@ async def _notify(
     kind: str,
     variables: dict[str, Value],
     order_id: str | None = None,
+    *,
+    known_only: str | None = None,
 ) -> None:
     await messages.notify_customer(
-        uow, Notify(str(event.envelope.id), customer_id, kind, variables, order_id)
+        uow,
+        Notify(str(event.envelope.id), customer_id, kind, variables, order_id),
+        known_only=known_only,
     )
 
 
@@ -69,9 +72,15 @@ async def _order_news(
     kind: str,
     variables: dict[str, Value],
 ) -> None:
-    if await queries.contact(uow, customer_id) is None:
-        raise NotYet(f"order {order_id} placed not seen yet: no way to reach {customer_id}")
-    await _notify(uow, event, customer_id, kind, {"order_id": order_id, **variables}, order_id)
+    await _notify(
+        uow,
+        event,
+        customer_id,
+        kind,
+        {"order_id": order_id, **variables},
+        order_id,
+        known_only=f"order {order_id} placed not seen yet: no way to reach {customer_id}",
+    )
 
 
 @GROUP.on("order.order.placed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, and_, func, literal, or_, select
 
 from itvision.engines.catalog import get_product, get_product_by_sku, get_variant_by_sku
 from itvision.engines.inventory import availability
@@ -50,17 +50,56 @@ async def contact_of(on: Runner, customer_id: str) -> Contact:
     return found
 
 
-async def choices_for(on: Runner, customer_id: str, kind: str) -> dict[str, bool]:
-    """The customer's on/off per channel for `kind` (a choice made for kind `*` applies to
-    every kind it was not overridden for)."""
-    async with read_session(on) as session:
-        rows = await session.scalars(
-            select(Preference).where(
-                Preference.customer_id == customer_id, Preference.kind.in_((kind, "*"))
-            )
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What a message of one kind to one customer needs: how to reach them (None: nothing
+    known of them), their on/off per channel for the kind, the template in their language."""
+
+    contact: Contact | None
+    choices: dict[str, bool]
+    text: Text
+
+    @property
+    def language(self) -> str:
+        return _language(self.contact)
+
+
+async def recipient(on: Runner, customer_id: str, kind: str) -> Recipient:
+    """In one read: a message is queued for most events of an order. The customer's choices
+    for `kind` and for every kind (`*`, which the kind's own choice overrides); the template
+    staff rewrote for the kind in the customer's language, else the built-in one."""
+    asked = select(literal(customer_id, String).label("customer_id")).subquery()
+    language = func.coalesce(Contact.language, "fr")  # as _language
+    query = (
+        select(
+            Contact,
+            Template.subject,
+            Template.body,
+            Preference.kind,
+            Preference.channel,
+            Preference.enabled,
         )
-        found = sorted(rows, key=lambda p: p.kind != "*")  # the kind's own choice wins
-        return {p.channel: p.enabled for p in found}
+        .select_from(asked)
+        .outerjoin(Contact, Contact.customer_id == asked.c.customer_id)
+        .outerjoin(Template, and_(Template.kind == kind, Template.locale == language))
+        .outerjoin(
+            Preference,
+            and_(Preference.customer_id == asked.c.customer_id, Preference.kind.in_((kind, "*"))),
+        )
+    )
+    async with read_session(on) as session:
+        rows = (await session.execute(query)).all()
+    contact, subject, body = rows[0].Contact, rows[0].subject, rows[0].body
+    chosen = sorted(
+        ((r.kind, r.channel, r.enabled) for r in rows if r.kind is not None),
+        key=lambda choice: choice[0] != "*",  # the kind's own choice wins
+    )
+    text = Text(subject, body) if subject is not None else _built_in(kind, _language(contact))
+    return Recipient(contact, {channel: enabled for _, channel, enabled in chosen}, text)
+
+
+def _language(contact: Contact | None) -> str:
+    return contact.language if contact else "fr"
 
 
 async def preferences(on: Runner, customer_id: str) -> list[Preference]:
@@ -78,6 +117,10 @@ async def template_text(on: Runner, kind: str, locale: str) -> Text:
         edited = await session.get(Template, (kind, locale))
     if edited is not None:
         return Text(edited.subject, edited.body)
+    return _built_in(kind, locale)
+
+
+def _built_in(kind: str, locale: str) -> Text:
     return BUILT_IN.get((kind, locale)) or BUILT_IN[(kind, "fr")]
 
 

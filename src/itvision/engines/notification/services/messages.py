@@ -16,21 +16,29 @@ from itvision.engines.notification.rules import delivery
 from itvision.engines.notification.rules.templates import KINDS, render
 from itvision.engines.notification.settings import NotificationSettings
 from itvision.platform.db import upsert_insert
+from itvision.platform.errors import NotYet
 from itvision.platform.events import utcnow
 from itvision.platform.uow import Runner, unit_of_work
 
 
-async def notify_customer(on: Runner, command: Notify) -> Message | None:
-    """Queue the message `command` asks for; `None` when it exists already (same event)."""
+async def notify_customer(
+    on: Runner, command: Notify, *, known_only: str | None = None
+) -> Message | None:
+    """Queue the message `command` asks for; `None` when it exists already (same event).
+    `known_only`: the customer must be known (a contact), or it is not yet time: NotYet with
+    that reason."""
     async with unit_of_work(on, SOURCE) as uow:
         session = uow.session
         now = utcnow()
         kind = KINDS[command.kind]
-        contact = await session.get(Contact, command.customer_id)
+        recipient = await queries.recipient(uow, command.customer_id, command.kind)
+        contact = recipient.contact
+        if contact is None and known_only is not None:
+            raise NotYet(known_only)
         reach = queries.reach_of(contact)
-        language = contact.language if contact else "fr"
+        language = recipient.language
         country = contact.country if contact else "SN"
-        choices = await queries.choices_for(uow, command.customer_id, command.kind)
+        choices = recipient.choices
         configured = uow.settings_of(NotificationSettings).configured_channels()
         chain = delivery.fallback_chain(
             reach,
@@ -38,8 +46,7 @@ async def notify_customer(on: Runner, command: Notify) -> Message | None:
             transactional=kind.transactional,
             chain=[c for c in delivery.FALLBACK_CHAIN if c in configured],
         )
-        text = await queries.template_text(uow, command.kind, language)
-        rendered = render(text, command.variables, language, country, reach.time_zone)
+        rendered = render(recipient.text, command.variables, language, country, reach.time_zone)
         last_error = None
         if not chain:
             last_error = (
