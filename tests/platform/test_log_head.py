@@ -7,11 +7,11 @@ import asyncio
 from collections import Counter
 
 import pytest
-from sqlalchemy import event
 
 from tests.demo_engine import DemoGroup, applied
 from tests.platform.test_delivery import publish, wait_applied
 from tests.platform.test_leases import ON_THE_SQL_LOG
+from tests.support.statements import statements_sent
 
 pytestmark = pytest.mark.parametrize("backend_settings", ON_THE_SQL_LOG, indirect=True)
 
@@ -23,17 +23,13 @@ async def test_idle_groups_ask_the_head_not_the_table(make_platform):
     await platform.start()
     for demo in demos:
         await wait_applied(platform, demo.name, 3)
-    reads: Counter[str] = Counter()
-
-    def count(_conn, _cursor, statement: str, *_args) -> None:
-        if "FROM event_log" in statement:
-            reads["head" if "max(" in statement else "table"] += 1
-
-    event.listen(platform.db.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(platform.db) as sent:
         await asyncio.sleep(5 * platform.settings.consumer_poll_seconds)
-    finally:
-        event.remove(platform.db.engine.sync_engine, "before_cursor_execute", count)
+    reads = Counter(
+        "head" if "max(" in statement else "table"
+        for statement in sent
+        if "FROM event_log" in statement
+    )
     # Four groups polled about five times each: no table read, and about one head read a poll.
     assert reads["table"] == 0
     assert 1 <= reads["head"] <= 8

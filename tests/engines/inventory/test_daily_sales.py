@@ -5,13 +5,11 @@ has its own INSERT … ON CONFLICT."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from itvision.engines.inventory import queries
 from itvision.engines.inventory.commands import ReceiveStock, ReserveStock, SellReservation
@@ -24,6 +22,7 @@ from itvision.platform.events import utcnow
 from itvision.platform.system import Platform
 from tests.conftest import COMBINATIONS
 from tests.engines.inventory.support import stocked
+from tests.support.statements import statements_sent
 
 pytestmark = pytest.mark.parametrize("backend_settings", COMBINATIONS[:2], indirect=True)
 
@@ -47,20 +46,10 @@ async def _sell(platform: Platform, sku: str, quantity: int, reference: str) -> 
     await sell_reservation(platform, SellReservation(held.id, STAFF))
 
 
-@asynccontextmanager
-async def _daily_sales_writes(platform: Platform) -> AsyncIterator[list[str]]:
-    """The statements that write the daily sales while the block runs."""
-    writes: list[str] = []
-
-    def seen(_conn, _cursor, statement: str, *_args) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO INVENTORY_DAILY_SALES"):
-            writes.append(statement)
-
-    event.listen(platform.db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        yield writes
-    finally:
-        event.remove(platform.db.engine.sync_engine, "before_cursor_execute", seen)
+def _daily_sales_writes(statements: list[str]) -> list[str]:
+    return [
+        s for s in statements if s.lstrip().upper().startswith("INSERT INTO INVENTORY_DAILY_SALES")
+    ]
 
 
 async def test_a_sale_counts_in_the_daily_sales_and_in_the_reorder_plan(system):
@@ -80,11 +69,11 @@ async def test_a_sale_counts_in_the_daily_sales_and_in_the_reorder_plan(system):
 
 async def test_a_reservation_writes_no_daily_sales(system):
     sku = await stocked(system, "SSD-1T", on_hand=20)
-    async with _daily_sales_writes(system) as writes:
+    with statements_sent(system.db) as sent:
         await reserve_stock(
             system, ReserveStock(sku=sku, quantity=5, reference="cart-1", caller=STAFF)
         )
-    assert writes == []
+    assert _daily_sales_writes(sent) == []
     assert await _daily_sales(system) == []
 
 
@@ -98,9 +87,9 @@ async def test_a_sale_from_several_locations_is_counted_in_one_statement(system)
         system, ReserveStock(sku=sku, quantity=7, reference="cart-1", caller=STAFF)
     )
     assert len(held.lines) == 2
-    async with _daily_sales_writes(system) as writes:
+    with statements_sent(system.db) as sent:
         await sell_reservation(system, SellReservation(held.id, STAFF))
-    assert len(writes) == 1
+    assert len(_daily_sales_writes(sent)) == 1
     today = utcnow().date()
     assert await _daily_sales(system) == [(sku, "abidjan", today, 4), (sku, "dakar", today, 3)]
 

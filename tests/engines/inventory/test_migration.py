@@ -11,23 +11,13 @@ import sqlalchemy as sa
 from alembic import command
 
 from itvision import migrations
-from itvision.platform.db import Database, UtcDateTime
+from itvision.engines.inventory.models import Movement
+from itvision.platform.db import Database
 from itvision.settings import Settings
 from tests.conftest import COMBINATIONS
 
-MOVEMENTS = sa.table(
-    "inventory_movements",
-    sa.column("sku", sa.String),
-    sa.column("warehouse_id", sa.String),
-    sa.column("reason", sa.String),
-    sa.column("on_hand_delta", sa.Integer),
-    sa.column("reserved_delta", sa.Integer),
-    sa.column("on_hand_after", sa.Integer),
-    sa.column("reserved_after", sa.Integer),
-    sa.column("reference", sa.String),
-    sa.column("actor", sa.String),
-    sa.column("created_at", UtcDateTime()),
-)
+# The ledger is the same at inventory_0001 as in the model.
+MOVEMENTS = Movement.__table__
 
 
 def _movement(

@@ -2,7 +2,7 @@
 
 Revision ID: inventory_0002
 Revises: inventory_0001
-Create Date: 2026-12-02 09:00:00
+Create Date: 2026-12-01 16:20:00
 """
 
 from collections import Counter

@@ -363,7 +363,11 @@ class GroupProcessor:
         one whose row this transaction deleted (another process may have applied it).
         Unreadable messages are dead-lettered. What the group applied on the SQL log before
         the shop moved to Kafka is neither."""
-        before_kafka = {i for i, item in enumerate(items) if self._applied_on_sql_log(item)}
+        before_kafka = (
+            {i for i, item in enumerate(items) if self._applied_on_sql_log(item)}
+            if self.applied_on_sql_log
+            else set()
+        )
         fresh: dict[str, int] = {}
         for index, item in enumerate(items):
             if index in before_kafka:

@@ -124,9 +124,6 @@ async def learn_phone(on: Runner, command: LearnPhone) -> None:
                     updated_at=utcnow(),
                 )
             )
-            # Written now: a `session.get` of it later in the unit of work finds it without a
-            # read (a pending row is not in the identity map).
-            await uow.session.flush()
         elif not contact.phone:
             contact.phone = command.phone
             contact.updated_at = utcnow()
